@@ -1,0 +1,72 @@
+import { Clock, Effect, Match, Option } from "effect"
+import * as Deadline from "./Deadline.js"
+import { type Hotkey, type Pat, PatEntry, type Uid } from "./domain.js"
+import { HotkeyNotRegisteredError, IdentityLockedError, type PipelineFailure } from "./errors.js"
+import { GitHub } from "./GitHub.js"
+import { Messages } from "./messages.js"
+import { Metagraph } from "./Metagraph.js"
+import { BroadcastOutcome } from "./Outcome.js"
+import { PatStore } from "./PatStore.js"
+import { pinAllows, pinGuard } from "./pin.js"
+
+/** Every failure a broadcast can meet (CONTRACT §5 steps 1–5). */
+export type BroadcastFailure = PipelineFailure
+
+/**
+ * The one decision from failure kind to broadcast outcome (CONTRACT §5). `Match.valueTags`
+ * must name every tag, so a new kind of failure cannot compile until it is decided here.
+ */
+export const broadcastOutcomeOf =
+  (uid: Uid) =>
+  (failure: BroadcastFailure): BroadcastOutcome =>
+    Match.valueTags(failure, {
+      HotkeyNotRegisteredError: () => rejected(Messages.notRegistered, false),
+      StoreUnavailableError: () => rejected(Messages.storeUnavailable, true),
+      IdentityLockedError: () => rejected(Messages.identityLocked, false),
+      TransientGitHubError: (e) =>
+        e.endpoint === "identity"
+          ? rejected(Messages.identityTransient(uid), true)
+          : rejected(Messages.broadcastRetryLater, true),
+      InvalidPatError: (e) =>
+        e.endpoint === "identity"
+          ? rejected(Messages.noGitHubId(uid), false)
+          : rejected(Messages.testQueryFailed(e.message), false)
+    })
+
+const rejected = (reason: string, transient: boolean) => BroadcastOutcome.Rejected({ reason, transient })
+
+/**
+ * Answers a `PatBroadcastSynapse` (CONTRACT §5): registered → identity → pin → test query →
+ * save. GitHub calls are bounded by `deadline`; the save is not, because cutting a store
+ * write short could lose an acknowledged entry.
+ */
+export const broadcastPat = (
+  hotkey: Hotkey,
+  pat: Pat,
+  deadline: Deadline.Deadline
+): Effect.Effect<BroadcastOutcome, never, GitHub | PatStore | Metagraph> =>
+  Effect.gen(function* () {
+    const metagraph = yield* Metagraph
+    const registered = yield* metagraph.uidOf(hotkey)
+    // Every uid-bearing row needs a registered hotkey, so the placeholder is never shown.
+    const decide = broadcastOutcomeOf(Option.getOrElse(registered, () => 0 as Uid))
+    return yield* store(registered, hotkey, pat, deadline).pipe(
+      Effect.catchAll((failure) => Effect.succeed(decide(failure)))
+    )
+  }).pipe(Effect.withSpan("broadcastPat"))
+
+const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadline: Deadline.Deadline) =>
+  Effect.gen(function* () {
+    const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
+    const github = yield* GitHub
+    const patStore = yield* PatStore
+    const githubId = yield* github.identity(pat).pipe(Deadline.bound(deadline, "identity"))
+    if (!pinAllows(yield* patStore.get(uid), hotkey, githubId)) {
+      return yield* new IdentityLockedError({ uid })
+    }
+    yield* github.testQuery(pat).pipe(Deadline.bound(deadline, "test-query"))
+    const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const entry = PatEntry.make({ uid, hotkey, pat, githubId, storedAt })
+    yield* Effect.uninterruptible(patStore.save(entry, pinGuard(uid, hotkey, githubId)))
+    return BroadcastOutcome.Accepted({ githubId })
+  })

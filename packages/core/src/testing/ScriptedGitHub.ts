@@ -1,0 +1,121 @@
+import { Context, Data, Effect, Layer, Redacted, Ref } from "effect"
+import type { GitHubId, Pat } from "../domain.js"
+import { type GitHubEndpoint, InvalidPatError, TransientGitHubError } from "../errors.js"
+import { GitHub } from "../GitHub.js"
+import { Messages } from "../messages.js"
+
+/** One scripted GitHub answer. The endpoint of any error is filled in by the call it answers. */
+export type Answer<A> = Data.TaggedEnum<{
+  Succeed: { readonly value: A }
+  Transient: { readonly cause: TransientGitHubError["cause"]; readonly status?: number }
+  Invalid: { readonly reason: InvalidPatError["reason"]; readonly message: string }
+  Hang: {}
+  Delay: { readonly millis: number; readonly then: Answer<A> }
+}>
+
+interface AnswerDefinition extends Data.TaggedEnum.WithGenerics<1> {
+  readonly taggedEnum: Answer<this["A"]>
+}
+
+/** Constructors for scripted answers: `Answer.Succeed({ value })`, `Answer.Hang()`, … */
+export const Answer = Data.taggedEnum<AnswerDefinition>()
+
+/**
+ * What GitHub answers for one token. A list is played in order, one entry per call, and
+ * its last entry repeats.
+ */
+export interface TokenScript {
+  readonly identity?: Answer<GitHubId> | ReadonlyArray<Answer<GitHubId>>
+  readonly testQuery?: Answer<string> | ReadonlyArray<Answer<string>>
+}
+
+/** One call the scripted GitHub received. */
+export interface GitHubCall {
+  readonly endpoint: GitHubEndpoint
+  readonly pat: Pat
+}
+
+// A token nobody scripted gets GitHub's answer to a token it does not know: 401.
+const unknownIdentity: Answer<GitHubId> = Answer.Invalid({ reason: "unauthorized", message: "GitHub /user returned 401" })
+const unknownTestQuery: Answer<string> = Answer.Invalid({ reason: "unauthorized", message: Messages.graphqlStatus(401) })
+
+const answer = <A>(endpoint: GitHubEndpoint, scripted: Answer<A>): Effect.Effect<A, TransientGitHubError | InvalidPatError> => {
+  switch (scripted._tag) {
+    case "Succeed":
+      return Effect.succeed(scripted.value)
+    case "Transient": {
+      const { cause, status } = scripted
+      return Effect.fail(new TransientGitHubError({ endpoint, cause, ...(status === undefined ? {} : { status }) }))
+    }
+    case "Invalid":
+      return Effect.fail(new InvalidPatError({ endpoint, reason: scripted.reason, message: scripted.message }))
+    case "Hang":
+      return Effect.never
+    case "Delay":
+      return Effect.zipRight(Effect.sleep(scripted.millis), answer<A>(endpoint, scripted.then))
+  }
+}
+
+/** The handle tests use to script a `ScriptedGitHub` and see what it was asked. */
+export class ScriptedGitHub extends Context.Tag("@gittensor-pat/core/testing/ScriptedGitHub")<
+  ScriptedGitHub,
+  {
+    /** Sets (replacing) the script for one token. */
+    readonly script: (token: string, script: TokenScript) => Effect.Effect<void>
+    /** Every call so far, oldest first. */
+    readonly calls: Effect.Effect<ReadonlyArray<GitHubCall>>
+  }
+>() {
+  /** A `GitHub` that answers from per-token scripts, plus its handle. */
+  static readonly make = (scripts: Readonly<Record<string, TokenScript>> = {}) =>
+    Effect.gen(function* () {
+      const byToken = yield* Ref.make(new Map(Object.entries(scripts)))
+      const played = yield* Ref.make(new Map<string, number>())
+      const calls = yield* Ref.make<ReadonlyArray<GitHubCall>>([])
+      const play = <A>(
+        endpoint: GitHubEndpoint,
+        pat: Pat,
+        scripted: (script: TokenScript) => Answer<A> | ReadonlyArray<Answer<A>> | undefined,
+        unscripted: Answer<A>
+      ) =>
+        Effect.gen(function* () {
+          yield* Ref.update(calls, (all) => [...all, { endpoint, pat }])
+          const token = Redacted.value(pat)
+          const script = yield* Ref.get(byToken)
+          const found = scripted(script.get(token) ?? {}) ?? unscripted
+          const steps: ReadonlyArray<Answer<A>> = "_tag" in found ? [found] : found
+          const key = `${endpoint}:${token}`
+          const index = yield* Ref.modify(played, (counts) => {
+            const n = counts.get(key) ?? 0
+            return [n, new Map(counts).set(key, n + 1)]
+          })
+          return yield* answer<A>(endpoint, steps[Math.min(index, steps.length - 1)]!)
+        })
+      const github: GitHub["Type"] = {
+        identity: (pat) => play("identity", pat, (script) => script.identity, unknownIdentity),
+        testQuery: (pat) => play("test-query", pat, (script) => script.testQuery, unknownTestQuery)
+      }
+      const handle: ScriptedGitHub["Type"] = {
+        script: (token, script) =>
+          Effect.all([
+            Ref.update(byToken, (all) => new Map(all).set(token, script)),
+            Ref.update(played, (counts) => {
+              const next = new Map(counts)
+              next.delete(`identity:${token}`)
+              next.delete(`test-query:${token}`)
+              return next
+            })
+          ]),
+        calls: Ref.get(calls)
+      }
+      return { github, handle }
+    })
+
+  /** The scripted `GitHub` and its handle as one layer; fresh state per build. */
+  static readonly layer = (scripts?: Readonly<Record<string, TokenScript>>): Layer.Layer<GitHub | ScriptedGitHub> =>
+    Layer.effectContext(
+      Effect.map(ScriptedGitHub.make(scripts), ({ github, handle }) =>
+        Context.make(GitHub, github).pipe(Context.add(ScriptedGitHub, handle))
+      )
+    )
+}

@@ -1,0 +1,3 @@
+export * from "./InMemoryPatStore.js"
+export * from "./ScriptedGitHub.js"
+export * from "./StaticMetagraph.js"
