@@ -1,0 +1,142 @@
+import { Clock, Context, Data, Deferred, Effect, Exit, Layer, Option } from "effect"
+import { StakeQueue } from "./stakeQueue.js"
+
+/** The request could not start before its deadline; it is answered 503 at once. */
+export class AdmissionShedError extends Data.TaggedError("AdmissionShedError")<{
+  readonly reason: "deadline" | "queue"
+}> {}
+
+interface Waiter {
+  readonly stake: number
+  readonly seq: number
+  readonly granted: Deferred.Deferred<void>
+  state: "waiting" | "granted" | "abandoned"
+}
+
+/** How busy the admission gate is, for `/healthz` and `/metrics`. */
+export interface AdmissionLoad {
+  readonly running: number
+  readonly waiting: number
+}
+
+/**
+ * A bounded number of pipelines at once; when all slots are busy, waiting requests are
+ * admitted highest stake first, and a request that cannot start before its deadline is
+ * refused instead of being left to time out.
+ */
+export class Admission extends Context.Tag("@gittensor-pat/validator/Admission")<
+  Admission,
+  {
+    /** Runs `self` in a slot; fails with `AdmissionShedError` if none frees up by `deadline` (epoch ms). */
+    readonly run: <A, E, R>(
+      stake: number,
+      deadline: number,
+      self: Effect.Effect<A, E, R>
+    ) => Effect.Effect<A, E | AdmissionShedError, R>
+    readonly load: Effect.Effect<AdmissionLoad>
+  }
+>() {}
+
+// Smoothing of the mean run time used to foresee that a waiter cannot start in time.
+const EWMA_WEIGHT = 0.1
+
+/** An admission gate with `maxConcurrency` slots. */
+export const make = (options: { readonly maxConcurrency: number }): Effect.Effect<Admission["Type"]> =>
+  Effect.sync(() => {
+    const slots = Math.max(1, Math.floor(options.maxConcurrency))
+    const queue = new StakeQueue<Waiter>()
+    let running = 0
+    let waiting = 0
+    let seq = 0
+    let meanRunMs = 0
+
+    const release = (): void => {
+      for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        if (next.state !== "waiting") continue
+        next.state = "granted"
+        waiting--
+        Deferred.unsafeDone(next.granted, Exit.void)
+        return
+      }
+      running--
+    }
+
+    const abandon = (waiter: Waiter): void => {
+      if (waiter.state === "waiting") {
+        waiter.state = "abandoned"
+        waiting--
+      } else if (waiter.state === "granted") {
+        waiter.state = "abandoned"
+        release()
+      }
+    }
+
+    // Waiters that will be served before one of `stake`: a linear pass, paid only under overload.
+    const ahead = (stake: number): number => {
+      let count = 0
+      for (const w of queue.values()) if (w.state === "waiting" && w.stake >= stake) count++
+      return count
+    }
+
+    const hopeless = (stake: number, remainingMs: number): boolean =>
+      remainingMs <= 0 ||
+      (meanRunMs > 0 && Math.floor(ahead(stake) / slots) * meanRunMs > remainingMs)
+
+    const acquire = (stake: number, deadline: number): Effect.Effect<void, AdmissionShedError> =>
+      Effect.suspend(() => {
+        if (running < slots && waiting === 0) {
+          running++
+          return Effect.void
+        }
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const remainingMs = deadline - now
+          if (hopeless(stake, remainingMs)) {
+            return Effect.fail(new AdmissionShedError({ reason: remainingMs <= 0 ? "deadline" : "queue" }))
+          }
+          return Effect.flatMap(Deferred.make<void>(), (granted) => {
+            const waiter: Waiter = { stake, seq: seq++, granted, state: "waiting" }
+            queue.push(waiter)
+            waiting++
+            return wait(waiter, remainingMs)
+          })
+        })
+      })
+
+    const wait = (waiter: Waiter, remainingMs: number): Effect.Effect<void, AdmissionShedError> =>
+      Deferred.await(waiter.granted).pipe(
+        Effect.timeoutOption(remainingMs),
+        Effect.onInterrupt(() => Effect.sync(() => abandon(waiter))),
+        Effect.flatMap(
+          Option.match({
+            onSome: () => Effect.void,
+            onNone: () =>
+              Effect.suspend(() => {
+                abandon(waiter)
+                return Effect.fail(new AdmissionShedError({ reason: "deadline" }))
+              })
+          })
+        )
+      )
+
+    const observe = (startedAt: number) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        meanRunMs = meanRunMs === 0 ? now - startedAt : meanRunMs + EWMA_WEIGHT * (now - startedAt - meanRunMs)
+      })
+
+    return Admission.of({
+      run: (stake, deadline, self) =>
+        Effect.uninterruptibleMask((restore) =>
+          Effect.zipRight(
+            restore(acquire(stake, deadline)),
+            Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
+              restore(self).pipe(Effect.ensuring(Effect.zipRight(observe(startedAt), Effect.sync(release))))
+            )
+          )
+        ),
+      load: Effect.sync(() => ({ running, waiting }))
+    })
+  })
+
+/** The admission gate as a layer. */
+export const layer = (options: { readonly maxConcurrency: number }): Layer.Layer<Admission> =>
+  Layer.effect(Admission, make(options))
