@@ -1,0 +1,124 @@
+import { FileSystem } from "@effect/platform"
+import { Effect, Schema } from "effect"
+
+const CallFrame = Schema.Struct({ functionName: Schema.String, url: Schema.String, lineNumber: Schema.Number })
+
+const ProfileNode = Schema.Struct({
+  id: Schema.Number,
+  callFrame: CallFrame,
+  children: Schema.optional(Schema.Array(Schema.Number))
+})
+
+/** The parts of a V8 `.cpuprofile` (as `node --cpu-prof` writes it) that the summary reads. */
+export const CpuProfile = Schema.Struct({
+  nodes: Schema.Array(ProfileNode),
+  samples: Schema.Array(Schema.Number),
+  timeDeltas: Schema.Array(Schema.Number)
+})
+export type CpuProfile = typeof CpuProfile.Type
+
+/** Where the validator's CPU went, in milliseconds of samples. */
+export interface ProfileSummary {
+  readonly sampledMs: number
+  readonly idleMs: number
+  readonly busyMs: number
+  /** decode+verify, pipeline, store, encode, server, runtime (Effect scheduler, Node HTTP, GC). */
+  readonly byCategory: Record<string, number>
+  readonly topSelf: ReadonlyArray<{ readonly frame: string; readonly ms: number }>
+}
+
+const projectFile = /\/(packages|apps)\/([\w-]+)\/src\/(.+)$/
+
+/** The category of a frame in this repository's own code, or undefined for library frames. */
+const categoryOfProjectFile = (url: string): string | undefined => {
+  const match = projectFile.exec(url)
+  if (match === null || url.includes("node_modules")) return undefined
+  const [, , pkg, file = ""] = match
+  if (/encode|response/i.test(file)) return "encode"
+  switch (pkg) {
+    case "axon":
+      return "decode+verify"
+    case "storage-adapter":
+      return "store"
+    case "core":
+    case "http-adapter":
+      return "pipeline"
+    default:
+      return /verify|decode|header|nonce|blacklist/i.test(file) ? "decode+verify" : /stor/i.test(file) ? "store" : "server"
+  }
+}
+
+/**
+ * A sample belongs to the nearest frame of our own code on its stack, since Effect's fiber
+ * loop sits under every call and would otherwise take all the time; sr25519 (wasm) is
+ * decode+verify wherever it is called from, and the rest is runtime.
+ */
+const classify = (stack: ReadonlyArray<CpuProfile["nodes"][number]>): string => {
+  const leaf = stack[0]?.callFrame.functionName ?? ""
+  if (leaf === "(idle)") return "idle"
+  if (leaf === "(garbage collector)" || leaf === "(program)") return "runtime"
+  for (const node of stack) {
+    if (node.callFrame.url.includes("@polkadot")) return "decode+verify"
+    const category = categoryOfProjectFile(node.callFrame.url)
+    if (category !== undefined) return category
+  }
+  return "runtime"
+}
+
+const frameName = (node: CpuProfile["nodes"][number]): string =>
+  `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.replace(/^.*\/(node_modules|packages|apps)\//, "$1/")}:${node.callFrame.lineNumber + 1}`
+
+const ms = (micros: number): number => Math.round(micros / 100) / 10
+
+/** Summarises a profile: time per category (by stack) and the heaviest frames (by self time). */
+export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parentOf = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id)
+  const stackOf = (id: number) => {
+    const stack = []
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const node = byId.get(at)
+      if (node !== undefined) stack.push(node)
+    }
+    return stack
+  }
+  const categoryOf = new Map<number, string>()
+  const categories: Record<string, number> = {}
+  const self = new Map<number, number>()
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0
+    let category = categoryOf.get(id)
+    if (category === undefined) {
+      category = classify(stackOf(id))
+      categoryOf.set(id, category)
+    }
+    categories[category] = (categories[category] ?? 0) + delta
+    self.set(id, (self.get(id) ?? 0) + delta)
+  })
+  const sampled = Object.values(categories).reduce((sum, value) => sum + value, 0)
+  const idle = categories.idle ?? 0
+  delete categories.idle
+  const topSelf = [...self.entries()]
+    .filter(([id]) => categoryOf.get(id) !== "idle")
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([id, micros]) => ({ frame: frameName(byId.get(id)!), ms: ms(micros) }))
+  return {
+    sampledMs: ms(sampled),
+    idleMs: ms(idle),
+    busyMs: ms(sampled - idle),
+    byCategory: Object.fromEntries(Object.entries(categories).map(([key, value]) => [key, ms(value)])),
+    topSelf
+  }
+}
+
+/** Reads and summarises the newest `.cpuprofile` in a folder. */
+export const readProfile = Effect.fn("readProfile")(function* (folder: string) {
+  const fs = yield* FileSystem.FileSystem
+  const names = (yield* fs.readDirectory(folder)).filter((name) => name.endsWith(".cpuprofile")).sort()
+  const newest = names.at(-1)
+  const text = yield* fs.readFileString(`${folder}/${newest ?? "missing.cpuprofile"}`)
+  const profile = yield* Schema.decodeUnknown(Schema.parseJson(CpuProfile))(text)
+  return summarizeProfile(profile)
+})
