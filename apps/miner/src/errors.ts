@@ -1,0 +1,107 @@
+import { Data, Match } from "effect"
+import type { Skipped } from "./selection.js"
+
+/** The hotkey file could not be read; `detail` is the wallet reader's own explanation. */
+export class WalletUnavailable extends Data.TaggedError("WalletUnavailable")<{
+  readonly file: string
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `Cannot use the hotkey at ${this.file}: ${this.detail}. Create it with \`btcli wallet new_hotkey\`, or point --wallet.path, --wallet.name and --wallet.hotkey at the one you registered.`
+  }
+}
+
+/** The metagraph snapshot could not be read or is malformed. */
+export class MetagraphUnavailable extends Data.TaggedError("MetagraphUnavailable")<{
+  readonly file: string
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `Cannot read the metagraph snapshot ${this.file}: ${this.detail}. Pass --metagraph with a snapshot file (CONTRACT §8 format, e.g. examples/metagraph.json).`
+  }
+}
+
+/** The miner's hotkey is not in the metagraph, so every validator would refuse it. */
+export class HotkeyNotRegistered extends Data.TaggedError("HotkeyNotRegistered")<{
+  readonly hotkey: string
+  readonly file: string
+}> {
+  override get message(): string {
+    return `Hotkey ${this.hotkey} is not registered in the metagraph ${this.file}. Register it on the subnet (\`btcli subnet register --netuid 74\`), refresh the snapshot, or choose the registered hotkey with --wallet.name/--wallet.hotkey.`
+  }
+}
+
+/** Every validator was filtered out; `skipped` says why each one was. */
+export class NoEligibleValidators extends Data.TaggedError("NoEligibleValidators")<{
+  readonly skipped: ReadonlyArray<Skipped>
+  readonly minVtrust: number
+  readonly minStake: number
+}> {
+  override get message(): string {
+    return `No validator has validator_trust > ${this.minVtrust}, stake ≥ ${this.minStake} and a serving axon (${this.skipped.length} neurons skipped). Lower --min-vtrust/--min-stake or refresh the metagraph snapshot.`
+  }
+}
+
+/** GitHub answered conclusively that the token cannot be used, so nothing was sent. */
+export class PatRejectedByGitHub extends Data.TaggedError("PatRejectedByGitHub")<{
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `GitHub rejected this PAT: ${this.reason}. Nothing was sent to validators; create a working token (classic with public_repo, or fine-grained with 'Public Repositories (read-only)') and post again.`
+  }
+}
+
+/** GitHub could not be reached for the local check and the user did not choose to broadcast anyway. */
+export class BroadcastNotConfirmed extends Data.TaggedError("BroadcastNotConfirmed")<{
+  readonly interactive: boolean
+}> {
+  override get message(): string {
+    return this.interactive
+      ? "Nothing was sent. GitHub was unreachable for the local check; retry later, or pass --yes to broadcast without it."
+      : "GitHub is unreachable, so the PAT could not be checked locally; nothing was sent. Retry later, or pass --yes to broadcast anyway."
+  }
+}
+
+/** No token from `--pat`, `GITTENSOR_MINER_PAT`, or a prompt (stdin is not a terminal). */
+export class PatMissing extends Data.TaggedError("PatMissing")<{}> {
+  override get message(): string {
+    return "No PAT given: pass --pat TOKEN, set GITTENSOR_MINER_PAT, or run in a terminal to be asked for it."
+  }
+}
+
+/** A flag value the parser accepted but the program cannot use. */
+export class BadUsage extends Data.TaggedError("BadUsage")<{
+  readonly detail: string
+}> {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/** The report is printed and no validator accepted / holds a valid PAT; it says what to do. */
+export class Unsuccessful extends Data.TaggedError("Unsuccessful")<{}> {}
+
+/** Every way a miner command can end short of success. */
+export type MinerError =
+  | WalletUnavailable
+  | MetagraphUnavailable
+  | HotkeyNotRegistered
+  | NoEligibleValidators
+  | PatRejectedByGitHub
+  | BroadcastNotConfirmed
+  | PatMissing
+  | BadUsage
+  | Unsuccessful
+
+/** CONTRACT §9: 2 for bad usage, 1 for a failure the user can act on. */
+export const exitCodeOf: (error: MinerError) => 1 | 2 = Match.typeTags<MinerError, 1 | 2>()({
+  WalletUnavailable: () => 1,
+  MetagraphUnavailable: () => 1,
+  HotkeyNotRegistered: () => 1,
+  NoEligibleValidators: () => 1,
+  PatRejectedByGitHub: () => 1,
+  BroadcastNotConfirmed: () => 1,
+  Unsuccessful: () => 1,
+  PatMissing: () => 2,
+  BadUsage: () => 2
+})

@@ -1,0 +1,72 @@
+import { Options } from "@effect/cli"
+import { Config, type Option, type Redacted } from "effect"
+
+/** GitHub's public API, where miners' tokens are checked unless told otherwise. */
+export const defaultGitHubApiUrl = "https://api.github.com"
+
+/** The flags `post` and `check` share (CONTRACT §9); flags win over environment variables. */
+export const minerOptions = {
+  walletName: Options.text("wallet.name").pipe(
+    Options.withDefault("default"),
+    Options.withDescription("Bittensor wallet (coldkey) name.")
+  ),
+  walletHotkey: Options.text("wallet.hotkey").pipe(
+    Options.withDefault("default"),
+    Options.withDescription("Hotkey name inside the wallet: the miner's registered hotkey.")
+  ),
+  walletPath: Options.text("wallet.path").pipe(
+    Options.withDefault("~/.bittensor/wallets"),
+    Options.withDescription("Folder that holds the wallets; the hotkey file is <path>/<name>/hotkeys/<hotkey>.")
+  ),
+  metagraph: Options.file("metagraph").pipe(
+    Options.withDescription("Metagraph snapshot (JSON: netuid, block, neurons) to pick validators from.")
+  ),
+  pat: Options.redacted("pat").pipe(
+    Options.withFallbackConfig(Config.redacted("GITTENSOR_MINER_PAT")),
+    Options.optional,
+    Options.withDescription(
+      "GitHub personal access token (or env GITTENSOR_MINER_PAT). `post` asks for it, hidden, when neither is set; it is never printed."
+    )
+  ),
+  minVtrust: Options.float("min-vtrust").pipe(
+    Options.withDefault(0.25),
+    Options.withDescription("Call only neurons whose validator_trust is above this.")
+  ),
+  minStake: Options.float("min-stake").pipe(
+    Options.withDefault(15000),
+    Options.withDescription("Call only neurons with at least this stake.")
+  ),
+  githubApiUrl: Options.text("github-api-url").pipe(
+    Options.withFallbackConfig(Config.string("GITTENSOR_GITHUB_API_URL")),
+    Options.withDefault(defaultGitHubApiUrl),
+    Options.withDescription(
+      "GitHub API used for the local PAT check (or env GITTENSOR_GITHUB_API_URL)."
+    )
+  ),
+  timeout: Options.float("timeout").pipe(
+    Options.optional,
+    Options.withDescription("Seconds to wait for each validator (default 30 for post, 15 for check).")
+  ),
+  yes: Options.boolean("yes").pipe(
+    Options.withAlias("y"),
+    Options.withDescription("Broadcast without asking when GitHub is unreachable for the local check.")
+  ),
+  json: Options.boolean("json").pipe(
+    Options.withDescription("Print exactly one JSON document on stdout instead of the table.")
+  )
+}
+
+/** The parsed flags of either command. */
+export interface MinerOptions {
+  readonly walletName: string
+  readonly walletHotkey: string
+  readonly walletPath: string
+  readonly metagraph: string
+  readonly pat: Option.Option<Redacted.Redacted>
+  readonly minVtrust: number
+  readonly minStake: number
+  readonly githubApiUrl: string
+  readonly timeout: Option.Option<number>
+  readonly yes: boolean
+  readonly json: boolean
+}
