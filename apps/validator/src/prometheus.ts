@@ -1,11 +1,11 @@
 /** Label names and values of one series, in a fixed order per metric. */
 export type Labels = ReadonlyArray<readonly [name: string, value: string]>
 
-const escape = (value: string): string =>
+const escapeLabel = (value: string): string =>
   value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
 
 const formatLabels = (labels: Labels): string =>
-  labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`
+  labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`
 
 const header = (name: string, help: string, type: string): string =>
   `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`
