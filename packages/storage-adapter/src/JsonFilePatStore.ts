@@ -1,0 +1,137 @@
+import { FileSystem } from "@effect/platform"
+import type { PlatformError } from "@effect/platform/Error"
+import { NodeFileSystem } from "@effect/platform-node"
+import { type PatEntry, PatStore, type SaveGuard, StoreUnavailableError, type Uid } from "@gittensor-pat/core"
+import { Array as Arr, Config, type ConfigError, type Context, Effect, Either, Layer, Option, type Scope } from "effect"
+import * as NodePath from "node:path"
+import { removeStaleTemps, writeAtomic } from "./atomicWrite.js"
+import { decodeFile, encodeFile, type StoredEntry, upsert } from "./wire.js"
+import { acquireWriterLock, type StoreLockedError } from "./writerLock.js"
+
+/** Where the store lives. */
+export interface Options {
+  /** The JSON file; its folder is created if missing. */
+  readonly path: string
+}
+
+/** The path when `GITTENSOR_MINER_PATS_FILE` is unset or empty (relative to the cwd). */
+export const defaultPath = "data/miner_pats.json"
+
+// PlatformError messages name the path and the syscall, never the file's content.
+const unavailable = (operation: "read" | "write") => (error: PlatformError) =>
+  new StoreUnavailableError({ operation, detail: error.message })
+
+const isNotFound = (error: PlatformError) => error._tag === "SystemError" && error.reason === "NotFound"
+
+/** The entries in the file at `path`; a missing file is an empty store. */
+const readStored = (
+  fs: FileSystem.FileSystem,
+  path: string
+): Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError> =>
+  fs.readFileString(path).pipe(
+    Effect.catchIf(isNotFound, () => Effect.succeed("[]")),
+    Effect.mapError(unavailable("read")),
+    Effect.flatMap((text) =>
+      Either.match(decodeFile(text), {
+        onLeft: (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason}` }),
+        onRight: Effect.succeed
+      })
+    )
+  )
+
+const entryOf = (stored: ReadonlyArray<StoredEntry>, uid: Uid): Option.Option<PatEntry> =>
+  Option.map(
+    Arr.findLast(stored, (s) => s.entry.uid === uid),
+    (s) => s.entry
+  )
+
+/**
+ * Creates the store file as `[]` if it does not exist; an existing file, even a corrupt
+ * one, is left alone.
+ */
+export const ensure = (path: string): Effect.Effect<void, StoreUnavailableError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    yield* fs.makeDirectory(NodePath.dirname(path), { recursive: true })
+    yield* fs.writeFileString(path, "[]", { flag: "wx", mode: 0o600 })
+  }).pipe(
+    Effect.catchIf(
+      (error) => error._tag === "SystemError" && error.reason === "AlreadyExists",
+      () => Effect.void
+    ),
+    Effect.mapError(unavailable("write"))
+  )
+
+/**
+ * The `PatStore` over one JSON file, interchangeable with the Python validator's
+ * `miner_pats.json`. Holds the single-writer lock for the life of the scope and removes
+ * temp files left by an earlier crashed writer.
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Context.Tag.Service<PatStore>, StoreLockedError | StoreUnavailableError, FileSystem.FileSystem | Scope.Scope> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = NodePath.resolve(options.path)
+    yield* fs.makeDirectory(NodePath.dirname(path), { recursive: true }).pipe(Effect.mapError(unavailable("write")))
+    yield* acquireWriterLock(path).pipe(
+      Effect.catchTags({ BadArgument: unavailable("write"), SystemError: unavailable("write") })
+    )
+    const removed = yield* removeStaleTemps(path).pipe(Effect.mapError(unavailable("write")))
+    if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
+    const writers = yield* Effect.makeSemaphore(1)
+    const read = readStored(fs, path)
+
+    const get = Effect.fn("JsonFilePatStore.get")(function* (uid: Uid) {
+      return entryOf(yield* read, uid)
+    })
+
+    const save = Effect.fn("JsonFilePatStore.save")(
+      function* (entry: PatEntry, guard: SaveGuard) {
+        const stored = yield* read
+        yield* guard(entryOf(stored, entry.uid))
+        yield* writeAtomic(path, encodeFile(upsert(stored, entry))).pipe(
+          Effect.provideService(FileSystem.FileSystem, fs),
+          Effect.mapError(unavailable("write"))
+        )
+      },
+      // A deadline or a shutdown must never cut a write in half, nor let two interleave.
+      (effect) => writers.withPermits(1)(Effect.uninterruptible(effect))
+    )
+
+    const snapshot = read.pipe(
+      Effect.map(Arr.map((s) => s.entry)),
+      Effect.catchTag("StoreUnavailableError", (error) =>
+        Effect.as(
+          Effect.logError("PAT store unreadable: this scoring round sees no PATs", { detail: error.detail }),
+          []
+        )
+      ),
+      Effect.withSpan("JsonFilePatStore.snapshot")
+    )
+
+    return PatStore.of({ get, save, snapshot })
+  })
+
+/** The store at `options.path`, over the provided `FileSystem`. */
+export const layer = (
+  options: Options
+): Layer.Layer<PatStore, StoreLockedError | StoreUnavailableError, FileSystem.FileSystem> =>
+  Layer.scoped(PatStore, make(options))
+
+/** `layer` with Node's file system. */
+export const layerNode = (options: Options): Layer.Layer<PatStore, StoreLockedError | StoreUnavailableError> =>
+  Layer.provide(layer(options), NodeFileSystem.layer)
+
+/** The path from `GITTENSOR_MINER_PATS_FILE` (when set and non-empty), else `defaultPath`. */
+export const pathConfig: Config.Config<string> = Config.string("GITTENSOR_MINER_PATS_FILE").pipe(
+  Config.withDefault(""),
+  Config.map((path) => (path.trim() === "" ? defaultPath : path))
+)
+
+/** `layer` with its path from the environment (see `pathConfig`). */
+export const layerConfig: Layer.Layer<
+  PatStore,
+  StoreLockedError | StoreUnavailableError | ConfigError.ConfigError,
+  FileSystem.FileSystem
+> = Layer.unwrapEffect(Effect.map(pathConfig, (path) => layer({ path })))

@@ -1,0 +1,56 @@
+import { FileSystem } from "@effect/platform"
+import type { PlatformError } from "@effect/platform/Error"
+import { Effect, Random } from "effect"
+import * as NodePath from "node:path"
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+const tempPattern = (path: string): RegExp =>
+  new RegExp(`^${escapeRegExp(NodePath.basename(path))}\\.\\d+-\\d+\\.tmp$`)
+
+/** fsync of a folder, so that a rename inside it survives a power cut. */
+const syncDirectory = (fs: FileSystem.FileSystem, directory: string) =>
+  Effect.scoped(Effect.flatMap(fs.open(directory, { flag: "r" }), (handle) => handle.sync))
+
+/**
+ * Replaces `path` with `text` so that a crash at any moment leaves either the old file or
+ * the new one: a temp file in the same folder, fsync, rename, fsync the folder. The
+ * result has mode 0600; a failed write removes its temp file.
+ */
+export const writeAtomic = (
+  path: string,
+  text: string
+): Effect.Effect<void, PlatformError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const suffix = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
+    const temp = `${path}.${process.pid}-${suffix}.tmp`
+    const write = Effect.gen(function* () {
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const handle = yield* fs.open(temp, { flag: "wx", mode: 0o600 })
+          yield* handle.writeAll(new TextEncoder().encode(text))
+          yield* handle.sync
+        })
+      )
+      yield* fs.rename(temp, path)
+      yield* syncDirectory(fs, NodePath.dirname(path))
+    })
+    yield* Effect.onError(write, () => Effect.ignore(fs.remove(temp)))
+  })
+
+/**
+ * Removes the temp files that `writeAtomic` left next to `path` when an earlier process
+ * died mid-write; returns how many. Only safe while holding the store's writer lock.
+ */
+export const removeStaleTemps = (path: string): Effect.Effect<number, PlatformError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const directory = NodePath.dirname(path)
+    const pattern = tempPattern(path)
+    const stale = (yield* fs.readDirectory(directory)).filter((name) => pattern.test(name))
+    yield* Effect.forEach(stale, (name) => fs.remove(NodePath.join(directory, name), { force: true }), {
+      discard: true
+    })
+    return stale.length
+  })

@@ -1,0 +1,2 @@
+/** The in-memory `PatStore` with injectable faults, for tests; it lives in the core. */
+export { InMemoryPatStore, type InMemoryPatStoreOptions, type StoreFaults } from "@gittensor-pat/core/testing"

@@ -1,0 +1,39 @@
+import { FileSystem } from "@effect/platform"
+import { GitHubId, Hotkey, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
+import { Effect, Logger, Redacted } from "effect"
+import * as NodePath from "node:path"
+
+/** A store path inside a fresh temp folder (removed with the scope), one folder deeper than exists. */
+export const tempStorePath = Effect.gen(function* () {
+  const fs = yield* FileSystem.FileSystem
+  const directory = yield* fs.makeTempDirectoryScoped({ prefix: "pat-store-" })
+  return NodePath.join(directory, "data", "miner_pats.json")
+})
+
+/** The secret every test entry's token carries, so that tests can look for leaks. */
+export const secretMarker = "LEAKME"
+
+/** A valid entry on `uid`; `seed` varies the hotkey, token and GitHub id. */
+export const entryOf = (uid: number, seed: number | string = uid) =>
+  new PatEntry({
+    uid: Uid.make(uid),
+    hotkey: Hotkey.make(`5Hotkey${seed}`),
+    pat: Redacted.make(`ghp_${secretMarker}${seed}x`),
+    githubId: GitHubId.make(`${1000 + uid}-${seed}`),
+    storedAt: "2026-11-26T18:00:00.000Z"
+  })
+
+/** A guard that lets every save through. */
+export const allowAll: SaveGuard = () => Effect.void
+
+/** Runs `self` with every log line it writes collected into `lines`, formatted as logfmt. */
+export const capturingLogs = <A, E, R>(self: Effect.Effect<A, E, R>, lines: Array<string>) =>
+  Effect.provide(
+    self,
+    Logger.replace(
+      Logger.defaultLogger,
+      Logger.map(Logger.logfmtLogger, (line) => {
+        lines.push(line)
+      })
+    )
+  )
