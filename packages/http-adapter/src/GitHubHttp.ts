@@ -1,0 +1,126 @@
+import { GitHub, type GitHubId, InvalidPatError, Messages, type Pat } from "@gittensor-pat/core"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Config, Duration, Effect, Either, Layer, Redacted } from "effect"
+import pkg from "../package.json" with { type: "json" }
+import { exchange } from "./exchange.js"
+import type { GitHubFailure } from "./GitHubAnswer.js"
+import { classifyIdentity, identityRefused } from "./identityAnswer.js"
+import { nodeDispatcher } from "./nodeDispatcher.js"
+import { retryWithinDeadline } from "./retryWithinDeadline.js"
+import { classifyTestQuery, testQueryBody } from "./testQueryAnswer.js"
+
+/** GitHub's public API, used unless the validator is pointed elsewhere. */
+export const defaultBaseUrl = "https://api.github.com"
+
+/** How the adapter talks to GitHub; every field has a production default. */
+export interface Options {
+  /** API root, without a trailing slash (default `https://api.github.com`). */
+  readonly baseUrl?: string
+  /** Limit on one HTTP attempt, further capped by the caller's deadline (default 15 s). */
+  readonly attemptTimeout?: Duration.DurationInput
+  /** Sent as `User-Agent` (default `gittensor-pat/<version>`). */
+  readonly userAgent?: string
+  /** Identity retries after the first attempt, at most (default 6; the deadline may cut them short). */
+  readonly identityRetries?: number
+  /** First backoff delay, doubled on each retry up to 2 s (default 100 ms). */
+  readonly retryBaseDelay?: Duration.DurationInput
+  /** Bytes of an answer's body read at most (default 1 MiB). */
+  readonly maxBodyBytes?: number
+}
+
+/** Characters a header value can carry; a token with others can never authenticate. */
+const headerSafe = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/**
+ * Refuses, without calling GitHub, a token GitHub would refuse: an empty one (CONTRACT §3)
+ * or one that cannot even be put in a header (sending it would fail as a transport error
+ * and be mistaken for an outage). Reports it as GitHub's own 401 would read.
+ */
+const usableToken = (
+  pat: Pat,
+  endpoint: "identity" | "test-query",
+  refusal: (status: number) => string
+): Effect.Effect<string, InvalidPatError> => {
+  const token = Redacted.value(pat)
+  if (token.trim() === "") {
+    return Effect.fail(new InvalidPatError({ endpoint, reason: "empty", message: refusal(401) }))
+  }
+  if (!headerSafe.test(token)) {
+    return Effect.fail(new InvalidPatError({ endpoint, reason: "unauthorized", message: refusal(401) }))
+  }
+  return Effect.succeed(token)
+}
+
+const judged = <A>(verdict: Either.Either<A, GitHubFailure>): Effect.Effect<A, GitHubFailure> =>
+  Either.match(verdict, { onLeft: Effect.fail, onRight: Effect.succeed })
+
+/** The `GitHub` port over an `HttpClient` (CONTRACT §2 and §3). */
+export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {}) {
+  const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const client = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(baseUrl),
+        HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
+      )
+    ),
+    // GitHub gets exactly the contract's headers, not our trace context.
+    HttpClient.withTracerPropagation(false)
+  )
+  const policy = {
+    attemptTimeoutMs: Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15)),
+    baseDelayMs: Duration.toMillis(options.retryBaseDelay ?? Duration.millis(100)),
+    maxDelayMs: 2000
+  }
+  const sendIdentity = exchange(client, "identity", maxBodyBytes)
+  const sendTestQuery = exchange(client, "test-query", maxBodyBytes)
+
+  const identity = Effect.fn("GitHubHttp.identity")(function* (pat: Pat) {
+    const token = yield* usableToken(pat, "identity", identityRefused)
+    const request = HttpClientRequest.get("/user", {
+      headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
+    })
+    return yield* retryWithinDeadline(
+      { ...policy, endpoint: "identity", retries: options.identityRetries ?? 6, retryWhen: () => true },
+      (budget) => Effect.flatMap(sendIdentity(request, budget), (answer) => judged(classifyIdentity(answer)))
+    )
+  }) satisfies (pat: Pat) => Effect.Effect<GitHubId, GitHubFailure>
+
+  const testQuery = Effect.fn("GitHubHttp.testQuery")(function* (pat: Pat) {
+    const token = yield* usableToken(pat, "test-query", Messages.graphqlStatus)
+    const request = HttpClientRequest.post("/graphql", {
+      headers: { authorization: `Bearer ${token}`, accept: "application/json" }
+    }).pipe(HttpClientRequest.bodyText(testQueryBody, "application/json"))
+    // The user-visible probe: one retry, and only when no answer arrived at all.
+    return yield* retryWithinDeadline(
+      { ...policy, endpoint: "test-query", retries: 1, retryWhen: (error) => error.cause === "transport" },
+      (budget) => Effect.flatMap(sendTestQuery(request, budget), (answer) => judged(classifyTestQuery(answer)))
+    )
+  })
+
+  return GitHub.of({ identity, testQuery })
+})
+
+/** The `GitHub` port over whichever `HttpClient` the application provides. */
+export const layer = (options?: Options): Layer.Layer<GitHub, never, HttpClient.HttpClient> =>
+  Layer.effect(GitHub, make(options))
+
+/** As `layer`, with the API root from `GITTENSOR_GITHUB_API_URL` when it is set. */
+export const layerConfig: Layer.Layer<GitHub, never, HttpClient.HttpClient> = Layer.unwrapEffect(
+  Effect.map(
+    Config.string("GITTENSOR_GITHUB_API_URL").pipe(
+      Config.withDefault(defaultBaseUrl),
+      Effect.orElseSucceed(() => defaultBaseUrl)
+    ),
+    (baseUrl) => layer({ baseUrl: baseUrl.trim() === "" ? defaultBaseUrl : baseUrl })
+  )
+)
+
+/** The production adapter: `layer` over Node's undici client with a pool sized for load. */
+export const layerNode = (options?: Options): Layer.Layer<GitHub> =>
+  layer(options).pipe(
+    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+    Layer.provide(nodeDispatcher)
+  )

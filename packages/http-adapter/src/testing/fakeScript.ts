@@ -1,0 +1,104 @@
+import { Schema } from "effect"
+
+/** The two GitHub endpoints the fake answers, named by their paths. */
+export const FakeEndpoint = Schema.Literal("user", "graphql")
+export type FakeEndpoint = typeof FakeEndpoint.Type
+
+const exact = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/** One scripted HTTP answer. `json` is serialised; `body` is sent verbatim and wins over it. */
+export const FakeAnswer = Schema.Struct({
+  status: Schema.Int.pipe(Schema.between(100, 599)),
+  json: exact(Schema.Unknown),
+  body: exact(Schema.String),
+  headers: exact(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** Delay before answering; replaces the server-wide latency for this answer. */
+  latencyMs: exact(Schema.NonNegative)
+})
+export type FakeAnswer = typeof FakeAnswer.Type
+
+/** An answer, or a failure to answer: accept and never respond, or reset the connection. */
+export const FakeBehaviour = Schema.Union(Schema.Literal("hang", "reset"), FakeAnswer)
+export type FakeBehaviour = typeof FakeBehaviour.Type
+
+/** The GitHub account an allowed token belongs to. */
+export interface FakeAccount {
+  readonly id: number | string
+  readonly login: string
+}
+
+/** GitHub's answer to a token it does not know. */
+export const badCredentials: FakeAnswer = {
+  status: 401,
+  json: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" }
+}
+
+const accountAnswer = (endpoint: FakeEndpoint, account: FakeAccount): FakeAnswer =>
+  endpoint === "user"
+    ? { status: 200, json: { login: account.login, id: account.id, type: "User" } }
+    : { status: 200, json: { data: { viewer: { login: account.login } } } }
+
+const key = (token: string, endpoint: FakeEndpoint) => `${endpoint} ${token}`
+
+/**
+ * What the fake knows and has seen: allowed tokens, scripted sequences, request counts.
+ * Decides the behaviour of each request; knows nothing of sockets.
+ */
+export class FakeScript {
+  private readonly accounts = new Map<string, FakeAccount>()
+  private readonly scripts = new Map<string, { steps: ReadonlyArray<FakeBehaviour>; next: number }>()
+  private readonly counts = new Map<string, number>()
+  private latency = 0
+
+  /** Lets `token` through on both endpoints as `account`. */
+  allow(token: string, account: FakeAccount): void {
+    this.accounts.set(token, account)
+  }
+
+  /** Scripts `token` on `endpoint`; a sequence plays in order and its last step repeats. */
+  script(token: string, endpoint: FakeEndpoint, behaviour: FakeBehaviour | ReadonlyArray<FakeBehaviour>): void {
+    const steps = Array.isArray(behaviour) ? behaviour : [behaviour as FakeBehaviour]
+    if (steps.length === 0) throw new Error("a script needs at least one behaviour")
+    this.scripts.set(key(token, endpoint), { steps, next: 0 })
+  }
+
+  /** Delays every answer (scripted ones may set their own). */
+  setLatency(ms: number): void {
+    this.latency = ms
+  }
+
+  /** Requests received for `token` on `endpoint`, answered or not. */
+  count(token: string, endpoint: FakeEndpoint): number {
+    return this.counts.get(key(token, endpoint)) ?? 0
+  }
+
+  /** Forgets every token, script, count and latency. */
+  reset(): void {
+    this.accounts.clear()
+    this.scripts.clear()
+    this.counts.clear()
+    this.latency = 0
+  }
+
+  /** Counts the request and says how to treat it, with the delay to apply first. */
+  decide(token: string, endpoint: FakeEndpoint): { readonly behaviour: FakeBehaviour; readonly latencyMs: number } {
+    const k = key(token, endpoint)
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
+    const behaviour = this.nextStep(k) ?? this.defaultAnswer(token, endpoint)
+    const latencyMs = typeof behaviour === "string" ? this.latency : (behaviour.latencyMs ?? this.latency)
+    return { behaviour, latencyMs }
+  }
+
+  private nextStep(k: string): FakeBehaviour | undefined {
+    const script = this.scripts.get(k)
+    if (script === undefined) return undefined
+    const step = script.steps[Math.min(script.next, script.steps.length - 1)]
+    script.next += 1
+    return step
+  }
+
+  private defaultAnswer(token: string, endpoint: FakeEndpoint): FakeAnswer {
+    const account = this.accounts.get(token)
+    return account === undefined ? badCredentials : accountAnswer(endpoint, account)
+  }
+}

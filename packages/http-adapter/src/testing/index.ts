@@ -1,0 +1,4 @@
+export * from "./fakeControl.js"
+export * as FakeGitHub from "./FakeGitHub.js"
+export * from "./FakeGitHubServer.js"
+export * from "./fakeScript.js"
