@@ -32,11 +32,13 @@ export const bound =
   (deadline: Deadline, endpoint: GitHubEndpoint) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | TransientGitHubError, R> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      self.pipe(
-        Effect.timeoutFail({
-          duration: Duration.millis(Math.max(0, deadline - now)),
-          onTimeout: () => new TransientGitHubError({ endpoint, cause: "deadline" })
-        }),
-        Effect.locally(current, Option.some(deadline))
+      // A race rather than `Effect.timeoutFail`: a timeout defers interruption until it
+      // settles, so a caller that no longer needs the answer would still wait for the deadline.
+      Effect.raceFirst(
+        Effect.locally(self, current, Option.some(deadline)),
+        Effect.zipRight(
+          Effect.sleep(Duration.millis(Math.max(0, deadline - now))),
+          Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
+        )
       )
     )

@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Option, Ref } from "effect"
+import { Context, Duration, Effect, Layer, Option, Ref } from "effect"
 import type { PatEntry, Uid } from "../domain.js"
 import { StoreUnavailableError } from "../errors.js"
 import { PatStore } from "../PatStore.js"
@@ -13,6 +13,8 @@ export interface StoreFaults {
 export interface InMemoryPatStoreOptions {
   readonly entries?: Iterable<PatEntry>
   readonly faults?: Partial<StoreFaults>
+  /** How long each save holds the critical section before it writes, like a slow disk. */
+  readonly saveLatency?: Duration.DurationInput
 }
 
 /** The handle tests use to seed, break and inspect an in-memory `PatStore`. */
@@ -42,6 +44,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
       const faults = yield* Ref.make<StoreFaults>({ read: false, write: false, ...options.faults })
       const writes = yield* Ref.make(0)
       const saving = yield* Effect.makeSemaphore(1)
+      const saveLatency = Duration.decode(options.saveLatency ?? Duration.zero)
       const sorted = Effect.map(Ref.get(state), (all) => [...all.values()].sort((a, b) => a.uid - b.uid))
       const read = Effect.flatMap(Ref.get(faults), (f) =>
         f.read
@@ -55,6 +58,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
             Effect.gen(function* () {
               const current = yield* read
               yield* guard(Option.fromNullable(current.get(entry.uid)))
+              yield* Effect.sleep(saveLatency)
               if ((yield* Ref.get(faults)).write) {
                 return yield* new StoreUnavailableError({ operation: "write", detail: "injected write fault" })
               }

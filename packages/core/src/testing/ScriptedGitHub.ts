@@ -1,24 +1,31 @@
-import { Context, Data, Effect, Layer, Redacted, Ref } from "effect"
+import { Context, Effect, Layer, Redacted, Ref } from "effect"
 import type { GitHubId, Pat } from "../domain.js"
 import { type GitHubEndpoint, InvalidPatError, TransientGitHubError } from "../errors.js"
 import { GitHub } from "../GitHub.js"
 import { Messages } from "../messages.js"
 
 /** One scripted GitHub answer. The endpoint of any error is filled in by the call it answers. */
-export type Answer<A> = Data.TaggedEnum<{
-  Succeed: { readonly value: A }
-  Transient: { readonly cause: TransientGitHubError["cause"]; readonly status?: number }
-  Invalid: { readonly reason: InvalidPatError["reason"]; readonly message: string }
-  Hang: {}
-  Delay: { readonly millis: number; readonly then: Answer<A> }
-}>
+export type Answer<A> =
+  | { readonly _tag: "Succeed"; readonly value: A }
+  | { readonly _tag: "Transient"; readonly cause: TransientGitHubError["cause"]; readonly status?: number }
+  | { readonly _tag: "Invalid"; readonly reason: InvalidPatError["reason"]; readonly message: string }
+  | { readonly _tag: "Hang" }
+  | { readonly _tag: "Delay"; readonly millis: number; readonly then: Answer<A> }
 
-interface AnswerDefinition extends Data.TaggedEnum.WithGenerics<1> {
-  readonly taggedEnum: Answer<this["A"]>
-}
-
-/** Constructors for scripted answers: `Answer.Succeed({ value })`, `Answer.Hang()`, … */
-export const Answer = Data.taggedEnum<AnswerDefinition>()
+/** Constructors for scripted answers. */
+export const Answer = {
+  /** GitHub answers conclusively and well. */
+  succeed: <A>(value: A): Answer<A> => ({ _tag: "Succeed", value }),
+  /** GitHub gives no conclusive answer. */
+  transient: (cause: TransientGitHubError["cause"], status?: number): Answer<never> =>
+    status === undefined ? { _tag: "Transient", cause } : { _tag: "Transient", cause, status },
+  /** GitHub answers conclusively that the token cannot be used. */
+  invalid: (reason: InvalidPatError["reason"], message: string): Answer<never> => ({ _tag: "Invalid", reason, message }),
+  /** GitHub never answers. */
+  hang: { _tag: "Hang" } as Answer<never>,
+  /** `then`, after `millis` of the Clock. */
+  delay: <A>(millis: number, then: Answer<A>): Answer<A> => ({ _tag: "Delay", millis, then })
+} as const
 
 /**
  * What GitHub answers for one token. A list is played in order, one entry per call, and
@@ -36,8 +43,8 @@ export interface GitHubCall {
 }
 
 // A token nobody scripted gets GitHub's answer to a token it does not know: 401.
-const unknownIdentity: Answer<GitHubId> = Answer.Invalid({ reason: "unauthorized", message: "GitHub /user returned 401" })
-const unknownTestQuery: Answer<string> = Answer.Invalid({ reason: "unauthorized", message: Messages.graphqlStatus(401) })
+const unknownIdentity: Answer<GitHubId> = Answer.invalid("unauthorized", "GitHub /user returned 401")
+const unknownTestQuery: Answer<string> = Answer.invalid("unauthorized", Messages.graphqlStatus(401))
 
 const answer = <A>(endpoint: GitHubEndpoint, scripted: Answer<A>): Effect.Effect<A, TransientGitHubError | InvalidPatError> => {
   switch (scripted._tag) {

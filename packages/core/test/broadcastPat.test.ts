@@ -1,0 +1,187 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Fiber, Redacted, TestClock } from "effect"
+import { BroadcastOutcome, broadcastFields, broadcastPat, Deadline, Messages, type PatEntry } from "@gittensor-pat/core"
+import { Answer, InMemoryPatStore, ScriptedGitHub, StaticMetagraph } from "@gittensor-pat/core/testing"
+import { alice, bob, githubId, neurons, pat, stored, stranger, uid, world } from "./world.js"
+
+const token = "ghp_newAliceToken00000000000000000002"
+const ok = { identity: Answer.succeed(githubId("1001")), testQuery: Answer.succeed("alice") }
+
+const broadcast = (hotkey = alice, secret = token) =>
+  Effect.flatMap(Deadline.after("10 seconds"), (deadline) => broadcastPat(hotkey, pat(secret), deadline))
+
+const rejectedWith = (reason: string) =>
+  Effect.gen(function* () {
+    const before = yield* (yield* InMemoryPatStore).entries
+    assert.deepStrictEqual(broadcastFields(yield* broadcast()), { accepted: false, rejection_reason: reason })
+    assert.deepStrictEqual(yield* (yield* InMemoryPatStore).entries, before)
+  })
+
+const tokensOf = (entries: ReadonlyArray<PatEntry>) => entries.map((e) => [e.uid, e.hotkey, Redacted.value(e.pat), e.githubId])
+
+describe("CONTRACT §5 PatBroadcastSynapse", () => {
+  it.effect("1. hotkey not registered in the metagraph → Hotkey not registered on subnet, not stored", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(broadcastFields(yield* broadcast(stranger)), {
+        accepted: false,
+        rejection_reason: Messages.notRegistered
+      })
+      assert.deepStrictEqual(yield* (yield* InMemoryPatStore).entries, [])
+      assert.strictEqual((yield* (yield* ScriptedGitHub).calls).length, 0)
+    }).pipe(Effect.provide(world({ github: { [token]: ok } })))
+  )
+
+  it.effect("1. the metagraph drops the hotkey mid-request → the next broadcast is refused", () =>
+    Effect.gen(function* () {
+      assert.isTrue(broadcastFields(yield* broadcast()).accepted)
+      yield* (yield* StaticMetagraph).set(neurons.filter((n) => n.hotkey !== alice))
+      assert.strictEqual(broadcastFields(yield* broadcast()).rejection_reason, Messages.notRegistered)
+    }).pipe(Effect.provide(world({ github: { [token]: ok } })))
+  )
+
+  it.effect("2. identity lookup invalid → No Github id found for miner <uid>'s PAT, not stored", () =>
+    rejectedWith(Messages.noGitHubId(uid(0))).pipe(
+      Effect.provide(
+        world({ github: { [token]: { ...ok, identity: Answer.invalid("unauthorized", "401") } } })
+      )
+    )
+  )
+
+  it.effect("2. identity lookup transient → Could not validate Github id for miner <uid>, not stored", () =>
+    Effect.gen(function* () {
+      yield* rejectedWith("Could not validate Github id for miner 0: GitHub /user lookup failed transiently")
+      const outcome = yield* broadcast()
+      assert.isTrue(BroadcastOutcome.$is("Rejected")(outcome) && outcome.transient)
+    }).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001")] },
+          github: { [token]: { ...ok, identity: Answer.transient("transport") } }
+        })
+      )
+    )
+  )
+
+  it.effect("3. identity pin: same hotkey, different github_id on the uid → GitHub identity is locked, not stored", () =>
+    Effect.gen(function* () {
+      yield* rejectedWith(Messages.identityLocked)
+      // The pin is decided before the test query is spent.
+      const calls = yield* (yield* ScriptedGitHub).calls
+      assert.deepStrictEqual(calls.map((c) => c.endpoint), ["identity"])
+    }).pipe(
+      Effect.provide(world({ store: { entries: [stored(0, alice, "ghp_old", "2002")] }, github: { [token]: ok } }))
+    )
+  )
+
+  it.effect("3. store unreadable when reading the pin → Validator PAT store temporarily unavailable", () =>
+    rejectedWith(Messages.storeUnavailable).pipe(
+      Effect.provide(world({ store: { faults: { read: true } }, github: { [token]: ok } }))
+    )
+  )
+
+  it.effect("4. test query invalid → PAT test query failed: <message from §2>, not stored", () =>
+    rejectedWith("PAT test query failed: GraphQL error: Bad credentials").pipe(
+      Effect.provide(
+        world({
+          github: {
+            [token]: {
+              ...ok,
+              testQuery: Answer.invalid("graphql-error", Messages.graphqlError("Bad credentials"))
+            }
+          }
+        })
+      )
+    )
+  )
+
+  it.effect("4. test query transient → GitHub API temporarily unavailable; the PAT was not evaluated", () =>
+    rejectedWith(Messages.broadcastRetryLater).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001")] },
+          github: { [token]: { ...ok, testQuery: Answer.transient("status", 503) } }
+        })
+      )
+    )
+  )
+
+  it.effect("5. store unwritable at the upsert → store message, entries left as they were", () =>
+    rejectedWith(Messages.storeUnavailable).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001")], faults: { write: true } },
+          github: { [token]: ok }
+        })
+      )
+    )
+  )
+
+  it.effect("5. pin re-checked in the critical section: an entry pinned meanwhile → locked", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(broadcast())
+      yield* TestClock.adjust("50 millis")
+      yield* (yield* InMemoryPatStore).put(stored(0, alice, "ghp_other", "2002"))
+      yield* TestClock.adjust("100 millis")
+      assert.strictEqual(broadcastFields(yield* Fiber.join(fiber)).rejection_reason, Messages.identityLocked)
+      assert.deepStrictEqual(tokensOf(yield* (yield* InMemoryPatStore).entries), [[0, alice, "ghp_other", "2002"]])
+    }).pipe(
+      Effect.provide(
+        world({ github: { [token]: { ...ok, testQuery: Answer.delay(100, ok.testQuery) } } })
+      )
+    )
+  )
+
+  it.effect("success → accepted, no reason, upserted by uid with storedAt from the clock", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.UTC(2026, 10, 26, 18, 30, 0))
+      const outcome = yield* broadcast()
+      assert.deepStrictEqual(outcome, BroadcastOutcome.Accepted({ githubId: githubId("1001") }))
+      assert.deepStrictEqual(broadcastFields(outcome), { accepted: true, rejection_reason: null })
+      const entries = yield* (yield* InMemoryPatStore).entries
+      assert.deepStrictEqual(tokensOf(entries), [
+        [0, alice, token, "1001"],
+        [1, bob, "ghp_bob", "3003"]
+      ])
+      assert.strictEqual(entries[0]?.storedAt, "2026-11-26T18:30:00.000Z")
+    }).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001"), stored(1, bob, "ghp_bob", "3003")] },
+          github: { [token]: ok }
+        })
+      )
+    )
+  )
+
+  it.effect("a new hotkey on a uid replaces the old entry whatever its github id", () =>
+    Effect.gen(function* () {
+      assert.isTrue(broadcastFields(yield* broadcast()).accepted)
+      assert.deepStrictEqual(tokensOf(yield* (yield* InMemoryPatStore).entries), [[0, alice, token, "1001"]])
+    }).pipe(
+      Effect.provide(
+        world({ store: { entries: [stored(0, bob, "ghp_previous_miner", "9009")] }, github: { [token]: ok } })
+      )
+    )
+  )
+
+  it.effect("the save is never cut: interrupting the request during a slow write still stores", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(broadcast())
+      yield* TestClock.adjust("10 millis")
+      yield* Fiber.interruptFork(fiber)
+      yield* TestClock.adjust("1 second")
+      assert.isTrue(Exit.isInterrupted(yield* Fiber.await(fiber)))
+      assert.deepStrictEqual(tokensOf(yield* (yield* InMemoryPatStore).entries), [[0, alice, token, "1001"]])
+    }).pipe(Effect.provide(world({ store: { saveLatency: "1 second" }, github: { [token]: ok } })))
+  )
+
+  it.effect("the deadline bounds GitHub, not the save: a write running past it is accepted", () =>
+    Effect.gen(function* () {
+      const deadline = yield* Deadline.after("500 millis")
+      const fiber = yield* Effect.fork(broadcastPat(alice, pat(token), deadline))
+      yield* TestClock.adjust("2 seconds")
+      assert.isTrue(broadcastFields(yield* Fiber.join(fiber)).accepted)
+      assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 1)
+    }).pipe(Effect.provide(world({ store: { saveLatency: "1 second" }, github: { [token]: ok } })))
+  )
+})
