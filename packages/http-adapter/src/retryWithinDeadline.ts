@@ -48,11 +48,14 @@ const backoffMs = (policy: RetryPolicy, retry: number, error: TransientGitHubErr
     return Math.max(exponential * (0.5 + jitter / 2), error.retryAfterMs ?? 0)
   })
 
-/** Whether a wait of `delayMs` still leaves time for a worthwhile attempt. */
-const fitsDeadline = (delayMs: number) =>
+/**
+ * Whether a wait of `delayMs` still leaves time for a worthwhile attempt. Without a
+ * deadline, a wait longer than one attempt may take (a `retry-after: 3600`) is not.
+ */
+const fitsDeadline = (policy: RetryPolicy, delayMs: number) =>
   Effect.map(Deadline.remaining, (remaining) =>
     Option.match(remaining, {
-      onNone: () => true,
+      onNone: () => delayMs <= policy.attemptTimeoutMs,
       onSome: (left) => left - deadlineMarginMs - delayMs >= minAttemptMs
     })
   )
@@ -77,7 +80,7 @@ export const retryWithinDeadline = <A>(
         return yield* error
       }
       const delayMs = yield* backoffMs(policy, retry, error)
-      if (!(yield* fitsDeadline(delayMs))) return yield* error
+      if (!(yield* fitsDeadline(policy, delayMs))) return yield* error
       yield* Effect.logDebug("GitHub answer was transient; retrying").pipe(
         Effect.annotateLogs({ endpoint: policy.endpoint, cause: error.cause, delayMs: Math.round(delayMs) })
       )
