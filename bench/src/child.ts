@@ -1,7 +1,7 @@
 import { Command, FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
-import { Duration, Effect, Schedule, Stream, type Scope } from "effect"
+import { Duration, Effect, Schedule, type Scope } from "effect"
 import { BenchError } from "./errors.js"
 import { fileURLToPath } from "node:url"
 
@@ -27,6 +27,8 @@ export interface NodeChild {
   readonly peakRssKiB: Effect.Effect<number, PlatformError>
   /** Starts a fresh peak (`VmHWM` := current RSS), so one process can be measured per point. */
   readonly resetPeak: Effect.Effect<void, PlatformError>
+  /** CPU time (user + system) the child has used so far, in milliseconds. */
+  readonly cpuMs: Effect.Effect<number, PlatformError>
   /** Sends a signal to the child and waits until it has exited. */
   readonly stop: (signal: "SIGTERM" | "SIGKILL" | "SIGINT") => Effect.Effect<void, PlatformError>
   /** Waits for the child to exit by itself. */
@@ -35,42 +37,61 @@ export interface NodeChild {
 
 const vmHwm = /^VmHWM:\s+(\d+)\s+kB$/m
 
+// `/proc/<pid>/stat` counts in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+const cpuMsOfStat = (stat: string): number => {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10
+}
+
 /** Starts `node --import tsx <entry>`; the scope's end sends it SIGTERM and waits for its exit. */
 export const spawnNode = (
   options: NodeChildOptions
 ): Effect.Effect<NodeChild, PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    // The shell hands the child's output straight to the log file and then becomes the
+    // child (`exec`), so the pid is node's and no pipe through this process costs CPU.
     const command = Command.make(
+      "/bin/sh",
+      "-c",
+      'exec "$0" "$@" >>"$BENCH_LOG_FILE" 2>&1',
       process.execPath,
       ...(options.nodeFlags ?? []),
       "--import",
       "tsx",
       options.entry,
       ...options.args
-    ).pipe(Command.workingDirectory(repoRoot), Command.env(options.env ?? {}))
+    ).pipe(
+      Command.workingDirectory(repoRoot),
+      Command.env({ ...options.env, BENCH_LOG_FILE: options.logFile }),
+      Command.stdout("inherit"),
+      Command.stderr("inherit")
+    )
     yield* fs.writeFileString(options.logFile, "")
     const proc = yield* Command.start(command)
-    yield* Effect.forkScoped(Stream.run(proc.stdout, fs.sink(options.logFile, { flag: "a" })))
-    yield* Effect.forkScoped(Stream.run(proc.stderr, fs.sink(options.logFile, { flag: "a" })))
     const status = `/proc/${proc.pid}/status`
     return {
       pid: proc.pid,
       peakRssKiB: Effect.map(fs.readFileString(status), (text) => Number(vmHwm.exec(text)?.[1] ?? 0)),
+      cpuMs: Effect.map(fs.readFileString(`/proc/${proc.pid}/stat`), cpuMsOfStat),
       resetPeak: fs.writeFileString(`/proc/${proc.pid}/clear_refs`, "5"),
       stop: (signal) => proc.kill(signal),
       exitCode: Effect.map(proc.exitCode, Number)
     }
   })
 
-/** Polls `url` until it answers 200, for up to `within`. */
-export const waitForHttp = (url: string, within: Duration.DurationInput): Effect.Effect<void, BenchError> =>
+/** Polls `url` until it answers with a status `ready` accepts (200 unless told), for up to `within`. */
+export const waitForHttp = (
+  url: string,
+  within: Duration.DurationInput,
+  ready: (status: number) => boolean = (status) => status === 200
+): Effect.Effect<void, BenchError> =>
   Effect.tryPromise({
     try: async (signal) => (await fetch(url, { signal })).status,
     catch: (cause) => new BenchError({ message: `${url} is not answering: ${String(cause)}` })
   }).pipe(
     Effect.filterOrFail(
-      (status) => status === 200,
+      ready,
       (status) => new BenchError({ message: `${url} answered ${status}` })
     ),
     Effect.retry(Schedule.spaced(Duration.millis(100))),

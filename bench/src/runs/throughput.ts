@@ -1,0 +1,99 @@
+import { Effect } from "effect"
+import { benchMain } from "../benchMain.js"
+import { runLoad } from "../loadRun.js"
+import { minerRange } from "../miners.js"
+import { benchOptions } from "../options.js"
+import { medianOfRuns } from "../stats.js"
+import { groupFigures, markdownTable } from "../summary.js"
+import { startValidator } from "../validatorProcess.js"
+import { makeWorld } from "../world.js"
+
+// Issue 9 item 1: requests/s and latency of checks and broadcasts over real signed HTTP,
+// at GitHub latency L × concurrency C, each point the median of several runs.
+const options = benchOptions()
+const latencies = options.quick ? [0, 50] : [0, 50, 100]
+const concurrencies = options.quick ? [1, 16] : [1, 16, 64, 256, 1024]
+const synapses = [
+  { synapse: "PatCheckSynapse", success: ["valid"] },
+  { synapse: "PatBroadcastSynapse", success: ["accepted"] }
+] as const
+
+const program = Effect.gen(function* () {
+  const world = yield* makeWorld()
+  const validator = yield* startValidator({
+    files: world.files,
+    wallet: world.wallet,
+    githubUrl: world.github.url,
+    logFile: `${world.dir}/validator.log`
+  })
+  const point = (synapse: (typeof synapses)[number], latencyMs: number, concurrency: number, durationMs: number) =>
+    Effect.gen(function* () {
+      yield* validator.child.resetPeak
+      const report = yield* runLoad(world.dir, {
+        target: validator.target,
+        groups: [
+          {
+            synapse: synapse.synapse,
+            miners: minerRange(0, concurrency),
+            concurrency,
+            maxRequests: 1_000_000,
+            durationMs,
+            timeoutSeconds: 12,
+            startAfterMs: 0,
+            tokenVariants: 1,
+            stopOnFailure: false
+          }
+        ]
+      })
+      const figures = groupFigures(report, 0, synapse.success)
+      const peakRssMiB = Math.round((yield* validator.child.peakRssKiB) / 1024)
+      return {
+        synapse: synapse.synapse,
+        latencyMs,
+        concurrency,
+        requests: figures.requests,
+        perSecond: figures.perSecond,
+        p50: figures.p50,
+        p99: figures.p99,
+        max: figures.max,
+        p50OverL: latencyMs === 0 ? 0 : Math.round((figures.p50 / latencyMs) * 100) / 100,
+        errors: figures.errors,
+        peakRssMiB,
+        outcomes: figures.outcomes
+      }
+    })
+  // A first pass warms the JIT and the connection pools; it is not reported.
+  yield* point(synapses[0], 0, 16, 1000)
+  const rows = []
+  for (const latencyMs of latencies) {
+    yield* world.github.setLatency(latencyMs)
+    for (const synapse of synapses) {
+      for (const concurrency of concurrencies) {
+        const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () =>
+          point(synapse, latencyMs, concurrency, options.durationMs)
+        )
+        const row = medianOfRuns(runs)
+        console.log(
+          `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB`
+        )
+        rows.push({ ...row, runs })
+      }
+    }
+  }
+  return { options, rows }
+})
+
+benchMain("throughput", program, ({ rows }) =>
+  markdownTable(rows, {
+    synapse: "synapse",
+    latencyMs: "L (ms)",
+    concurrency: "C",
+    perSecond: "req/s",
+    p50: "p50 ms",
+    p99: "p99 ms",
+    max: "max ms",
+    p50OverL: "p50 / L",
+    errors: "errors",
+    peakRssMiB: "peak RSS MiB"
+  })
+)

@@ -1,0 +1,39 @@
+import { FileSystem } from "@effect/platform"
+import type { Keypair } from "@gittensor-pat/axon"
+import { Effect } from "effect"
+import { createHash } from "node:crypto"
+import { type BenchGitHub, startBenchGitHub } from "./fakeGitHub.js"
+import { type FixtureFiles, writeFixture } from "./fixture.js"
+import { allMinerKeypairs, minerRange, minerCount } from "./miners.js"
+import type { WalletRef } from "./validatorProcess.js"
+import { writeValidatorWallet } from "./wallet.js"
+
+/** Everything a run needs around the validator: a temp folder, miners, files, a fake GitHub. */
+export interface World {
+  readonly dir: string
+  readonly keypairs: ReadonlyArray<Keypair>
+  readonly files: FixtureFiles
+  readonly wallet: WalletRef
+  readonly github: BenchGitHub
+}
+
+/** The validator's own 32-byte mini secret, fixed so that runs are comparable. */
+export const validatorSeed = createHash("sha256").update("gittensor-pat-bench-validator").digest()
+
+/**
+ * Builds a world in a fresh temp folder (removed when the scope ends): every bench miner
+ * registered, the store seeded with every miner's token (so checks find one), and the
+ * fake GitHub running with every miner's token variant 0 allowed.
+ */
+export const makeWorld = Effect.fn("makeWorld")(function* () {
+  const fs = yield* FileSystem.FileSystem
+  const dir = yield* fs.makeTempDirectoryScoped({ prefix: "gittensor-bench-" })
+  const keypairs = yield* allMinerKeypairs
+  const everyMiner = minerRange(0, minerCount)
+  const files = yield* writeFixture(dir, keypairs, everyMiner)
+  const wallet = yield* writeValidatorWallet(`${dir}/wallets`, validatorSeed)
+  const github = yield* startBenchGitHub(`${dir}/fake-github.log`)
+  yield* github.allowMiners(everyMiner)
+  const world: World = { dir, keypairs, files, wallet, github }
+  return world
+})
