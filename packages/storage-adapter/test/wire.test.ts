@@ -1,0 +1,89 @@
+import { GitHubId, Hotkey, PatEntry, Uid } from "@gittensor-pat/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Either, FastCheck as fc, Option, Redacted } from "effect"
+import { decodeFile, encodeFile, type StoredEntry, upsert } from "../src/wire.js"
+
+const marker = "ghp_LEAKED_TOKEN"
+
+const wireKeys = new Set(["uid", "hotkey", "pat", "github_id", "stored_at"])
+
+const pythonIso = fc
+  .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
+  .map((date) => date.toISOString().replace("Z", "+00:00"))
+
+const entry = fc
+  .record({
+    uid: fc.integer({ min: 0, max: 12 }),
+    hotkey: fc.string({ minLength: 1, unit: "grapheme" }).filter((s) => s.trim() === s && s.length > 0),
+    pat: fc.string({ unit: "grapheme" }),
+    githubId: fc.string({ minLength: 1 }),
+    storedAt: pythonIso
+  })
+  .map(
+    (r) =>
+      new PatEntry({
+        uid: Uid.make(r.uid),
+        hotkey: Hotkey.make(r.hotkey),
+        pat: Redacted.make(r.pat),
+        githubId: GitHubId.make(r.githubId),
+        storedAt: r.storedAt
+      })
+  )
+
+const extraFields = fc.dictionary(
+  fc.string({ minLength: 1 }).filter((key) => !wireKeys.has(key) && key !== "__proto__"),
+  fc.jsonValue()
+)
+
+const visible = (e: PatEntry) => [e.uid, e.hotkey, Redacted.value(e.pat), e.githubId, e.storedAt]
+
+const decoded = (text: string): ReadonlyArray<StoredEntry> =>
+  Either.getOrThrowWith(decodeFile(text), (reason) => new Error(`undecodable: ${reason}`))
+
+describe("the wire format", () => {
+  it.prop(
+    "after any sequence of saves the file holds exactly the last entry saved on each uid",
+    { saves: fc.array(entry, { maxLength: 30 }) },
+    ({ saves }) => {
+      let text = encodeFile([])
+      for (const save of saves) text = encodeFile(upsert(decoded(text), save))
+      const model = new Map(saves.map((e) => [e.uid, visible(e)]))
+      const stored = decoded(text)
+      assert.strictEqual(stored.length, model.size)
+      for (const s of stored) assert.deepStrictEqual(visible(s.entry), model.get(s.entry.uid))
+    },
+    { fastCheck: { numRuns: 300 } }
+  )
+
+  it.prop(
+    "fields this program does not know survive a save on another uid untouched",
+    { kept: entry, extras: extraFields, saved: entry },
+    ({ kept, extras, saved }) => {
+      const keptUid = saved.uid === kept.uid ? (kept.uid + 1) % 13 : kept.uid
+      const raw = { ...extras, uid: keptUid, hotkey: kept.hotkey, pat: Redacted.value(kept.pat), github_id: kept.githubId, stored_at: kept.storedAt }
+      const text = encodeFile(upsert(decoded(JSON.stringify([raw])), saved))
+      assert.deepStrictEqual((JSON.parse(text) as Array<unknown>)[0], raw)
+    },
+    { fastCheck: { numRuns: 300 } }
+  )
+
+  it.prop(
+    "any text that is not an array of entries is refused, and the refusal never quotes it",
+    {
+      text: fc.oneof(
+        fc.string().map((text) => `${text}${marker}`),
+        fc.jsonValue().map((value) => JSON.stringify([{ pat: marker, value }])),
+        fc.jsonValue().map((value) => JSON.stringify({ entries: [marker, value] })),
+        fc.record({ uid: fc.oneof(fc.integer({ max: -1 }), fc.string()), extras: extraFields }).map(({ uid, extras }) =>
+          JSON.stringify([{ ...extras, uid, hotkey: "5Hk", pat: marker, github_id: "1", stored_at: "x" }])
+        )
+      )
+    },
+    ({ text }) => {
+      const result = decodeFile(text)
+      assert.isTrue(Either.isLeft(result))
+      assert.notInclude(Either.getLeft(result).pipe(Option.getOrElse(() => "")), marker)
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+})
