@@ -1,0 +1,57 @@
+import { HttpServerResponse } from "@effect/platform"
+import { type HeaderTerminal, responseHeaders } from "@gittensor-pat/axon"
+
+/** Who answers: the fields of the axon terminal that do not change per request. */
+export interface AxonSelf {
+  readonly hotkey: string
+  readonly ip: string
+  readonly port: number
+  readonly version: number
+  readonly uuid: string
+}
+
+/** The axon terminal of one answer. */
+export const axonTerminal = (
+  self: AxonSelf,
+  status: number,
+  message: string,
+  processTimeSeconds: number
+): HeaderTerminal => ({
+  status_code: status,
+  status_message: message,
+  process_time: processTimeSeconds,
+  ip: self.ip,
+  port: self.port,
+  version: self.version,
+  uuid: self.uuid,
+  hotkey: self.hotkey
+})
+
+// While draining, every answer closes its connection so that keep-alive clients move on.
+const closing = (close: boolean): Record<string, string> => (close ? { connection: "close" } : {})
+
+/**
+ * An answer as a Bittensor dendrite expects it: JSON whatever the status (it parses every
+ * answer as JSON), and the `bt_header_axon_*` headers.
+ */
+export const jsonResponse = (
+  status: number,
+  body: unknown,
+  axon: HeaderTerminal,
+  close: boolean
+): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(JSON.stringify(body), {
+    status,
+    contentType: "application/json",
+    headers: { ...responseHeaders(axon), ...closing(close) }
+  })
+
+/** A refusal: `{"message": …}` with the status and the axon headers saying the same. */
+export const errorResponse = (
+  self: AxonSelf,
+  status: number,
+  message: string,
+  processTimeSeconds: number,
+  close: boolean
+): HttpServerResponse.HttpServerResponse =>
+  jsonResponse(status, { message }, axonTerminal(self, status, message, processTimeSeconds), close)
