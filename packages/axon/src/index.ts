@@ -1,0 +1,18 @@
+export * from "./bodyHash.js"
+export * from "./dendrite.js"
+export * from "./dendriteErrors.js"
+export * from "./errors.js"
+export * from "./headers.js"
+export {
+  canonicalPrivateKey,
+  cryptoReady,
+  type KeyOrigin,
+  Keypair,
+  keypairFromMnemonic,
+  keypairFromPrivateKey,
+  keypairFromSeed,
+  publicKeyOf,
+  SS58_FORMAT
+} from "./Keypair.js"
+export * from "./signature.js"
+export * from "./synapse.js"
