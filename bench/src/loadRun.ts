@@ -2,7 +2,7 @@ import { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
 import { spawnNode } from "./child.js"
 import { BenchError } from "./errors.js"
-import { LoadReport, type LoadSpec } from "./loadgen/spec.js"
+import { type LoadGroup, LoadReport, type LoadSpec } from "./loadgen/spec.js"
 
 let runs = 0
 
@@ -28,4 +28,16 @@ export const runLoad = Effect.fn("runLoad")(function* (dir: string, spec: LoadSp
     return yield* new BenchError({ message: `load generator exited ${code}: ${log.slice(-2000)}` })
   }
   return yield* Schema.decodeUnknown(Schema.parseJson(LoadReport))(yield* fs.readFileString(reportFile))
+})
+
+/** A load group with the usual defaults: 12 s timeout, no request cap, start at once, one token. */
+export const loadGroup = (
+  group: Pick<LoadGroup, "synapse" | "miners" | "concurrency" | "durationMs"> & Partial<LoadGroup>
+): LoadGroup => ({
+  maxRequests: 1_000_000,
+  timeoutSeconds: 12,
+  startAfterMs: 0,
+  tokenVariants: 1,
+  stopOnFailure: false,
+  ...group
 })

@@ -12,6 +12,8 @@ const ProfileNode = Schema.Struct({
 /** The parts of a V8 `.cpuprofile` (as `node --cpu-prof` writes it) that the summary reads. */
 export const CpuProfile = Schema.Struct({
   nodes: Schema.Array(ProfileNode),
+  startTime: Schema.Number,
+  endTime: Schema.Number,
   samples: Schema.Array(Schema.Number),
   timeDeltas: Schema.Array(Schema.Number)
 })
@@ -70,8 +72,18 @@ const frameName = (node: CpuProfile["nodes"][number]): string =>
 
 const ms = (micros: number): number => Math.round(micros / 100) / 10
 
+/**
+ * Which samples to count, in milliseconds before the profile's end (the process's exit):
+ * the bench knows when its load ran relative to the moment the validator exited, not on
+ * the validator's clock.
+ */
+export interface ProfileWindow {
+  readonly fromMsBeforeEnd: number
+  readonly toMsBeforeEnd: number
+}
+
 /** Summarises a profile: time per category (by stack) and the heaviest frames (by self time). */
-export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
+export const summarizeProfile = (profile: CpuProfile, window?: ProfileWindow): ProfileSummary => {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const parentOf = new Map<number, number>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id)
@@ -86,8 +98,12 @@ export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
   const categoryOf = new Map<number, string>()
   const categories: Record<string, number> = {}
   const self = new Map<number, number>()
+  let at = profile.startTime
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0
+    at += delta
+    const beforeEnd = (profile.endTime - at) / 1000
+    if (window !== undefined && (beforeEnd > window.fromMsBeforeEnd || beforeEnd < window.toMsBeforeEnd)) return
     let category = categoryOf.get(id)
     if (category === undefined) {
       category = classify(stackOf(id))
@@ -114,11 +130,11 @@ export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
 }
 
 /** Reads and summarises the newest `.cpuprofile` in a folder. */
-export const readProfile = Effect.fn("readProfile")(function* (folder: string) {
+export const readProfile = Effect.fn("readProfile")(function* (folder: string, window?: ProfileWindow) {
   const fs = yield* FileSystem.FileSystem
   const names = (yield* fs.readDirectory(folder)).filter((name) => name.endsWith(".cpuprofile")).sort()
   const newest = names.at(-1)
   const text = yield* fs.readFileString(`${folder}/${newest ?? "missing.cpuprofile"}`)
   const profile = yield* Schema.decodeUnknown(Schema.parseJson(CpuProfile))(text)
-  return summarizeProfile(profile)
+  return summarizeProfile(profile, window)
 })

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto"
 import { type BenchGitHub, startBenchGitHub } from "./fakeGitHub.js"
 import { type FixtureFiles, writeFixture } from "./fixture.js"
 import { allMinerKeypairs, minerRange, minerCount } from "./miners.js"
-import type { WalletRef } from "./validatorProcess.js"
+import { startValidator, type ValidatorSetup, type WalletRef } from "./validatorProcess.js"
 import { writeValidatorWallet } from "./wallet.js"
 
 /** Everything a run needs around the validator: a temp folder, miners, files, a fake GitHub. */
@@ -37,3 +37,13 @@ export const makeWorld = Effect.fn("makeWorld")(function* () {
   const world: World = { dir, keypairs, files, wallet, github }
   return world
 })
+
+/** Starts a validator on the world's files, wallet and fake GitHub; `overrides` win. */
+export const startValidatorIn = (world: World, overrides: Partial<ValidatorSetup> = {}) =>
+  startValidator({
+    files: world.files,
+    wallet: world.wallet,
+    githubUrl: world.github.url,
+    logFile: `${world.dir}/validator.log`,
+    ...overrides
+  })

@@ -1,12 +1,11 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { runLoad } from "../loadRun.js"
+import { loadGroup, runLoad } from "../loadRun.js"
 import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { medianOfRuns } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
-import { startValidator } from "../validatorProcess.js"
-import { makeWorld } from "../world.js"
+import { makeWorld, startValidatorIn } from "../world.js"
 
 // Issue 9 item 1: requests/s and latency of checks and broadcasts over real signed HTTP,
 // at GitHub latency L × concurrency C, each point the median of several runs.
@@ -20,30 +19,13 @@ const synapses = [
 
 const program = Effect.gen(function* () {
   const world = yield* makeWorld()
-  const validator = yield* startValidator({
-    files: world.files,
-    wallet: world.wallet,
-    githubUrl: world.github.url,
-    logFile: `${world.dir}/validator.log`
-  })
+  const validator = yield* startValidatorIn(world)
   const point = (synapse: (typeof synapses)[number], latencyMs: number, concurrency: number, durationMs: number) =>
     Effect.gen(function* () {
       yield* validator.child.resetPeak
       const report = yield* runLoad(world.dir, {
         target: validator.target,
-        groups: [
-          {
-            synapse: synapse.synapse,
-            miners: minerRange(0, concurrency),
-            concurrency,
-            maxRequests: 1_000_000,
-            durationMs,
-            timeoutSeconds: 12,
-            startAfterMs: 0,
-            tokenVariants: 1,
-            stopOnFailure: false
-          }
-        ]
+        groups: [loadGroup({ synapse: synapse.synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
       })
       const figures = groupFigures(report, 0, synapse.success)
       const peakRssMiB = Math.round((yield* validator.child.peakRssKiB) / 1024)

@@ -1,0 +1,80 @@
+import { Effect } from "effect"
+import { benchMain } from "../benchMain.js"
+import { loadGroup, runLoad } from "../loadRun.js"
+import { minerCount, minerRange } from "../miners.js"
+import { benchOptions } from "../options.js"
+import { medianOfRuns } from "../stats.js"
+import { groupFigures, markdownTable } from "../summary.js"
+import { makeWorld, startValidatorIn } from "../world.js"
+
+// Issue 9 item 2 (head-of-line): many checks stuck on a hanging GitHub token must not slow
+// the healthy checks running beside them. Healthy latency is reported against L.
+const options = benchOptions()
+const latencyMs = 100
+const stuckCount = options.quick ? 200 : 1000
+const healthyConcurrency = 16
+const hangingMiner = minerCount - 1
+// The stuck checks are all signed and in flight before the healthy stream starts, and the
+// stream ends before the validator's deadline (12 s − 1 s) releases the stuck ones.
+const healthyStartMs = options.quick ? 1500 : 3000
+const healthyDurationMs = options.quick ? 1000 : 5000
+
+const program = Effect.gen(function* () {
+  const world = yield* makeWorld()
+  const validator = yield* startValidatorIn(world)
+  yield* world.github.setLatency(latencyMs)
+  yield* world.github.scriptMiners([hangingMiner], "hang")
+  const run = Effect.gen(function* () {
+    const report = yield* runLoad(world.dir, {
+      target: validator.target,
+      groups: [
+        loadGroup({
+          synapse: "PatCheckSynapse",
+          miners: [hangingMiner],
+          concurrency: stuckCount,
+          maxRequests: stuckCount,
+          durationMs: 60_000
+        }),
+        loadGroup({
+          synapse: "PatCheckSynapse",
+          miners: minerRange(0, healthyConcurrency),
+          concurrency: healthyConcurrency,
+          durationMs: healthyDurationMs,
+          startAfterMs: healthyStartMs
+        })
+      ]
+    })
+    const stuck = groupFigures(report, 0, ["inconclusive"])
+    const healthy = groupFigures(report, 1, ["valid"])
+    return {
+      latencyMs,
+      stuck: stuckCount,
+      stuckInconclusive: stuck.outcomes.inconclusive ?? 0,
+      stuckMaxMs: stuck.max,
+      healthyRequests: healthy.requests,
+      healthyPerSecond: healthy.perSecond,
+      healthyP50: healthy.p50,
+      healthyP99: healthy.p99,
+      p50OverL: Math.round((healthy.p50 / latencyMs) * 100) / 100,
+      p99OverL: Math.round((healthy.p99 / latencyMs) * 100) / 100,
+      healthyErrors: healthy.errors,
+      healthyOutcomes: healthy.outcomes
+    }
+  })
+  const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () => run)
+  return { options, ...medianOfRuns(runs), runs }
+})
+
+benchMain("head-of-line", program, (figures) =>
+  markdownTable([figures], {
+    stuck: "stuck checks",
+    stuckInconclusive: "stuck → inconclusive",
+    stuckMaxMs: "stuck max ms",
+    healthyPerSecond: "healthy req/s",
+    healthyP50: "healthy p50 ms",
+    healthyP99: "healthy p99 ms",
+    p50OverL: "p50 / L",
+    p99OverL: "p99 / L",
+    healthyErrors: "healthy errors"
+  })
+)

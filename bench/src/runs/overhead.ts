@@ -1,0 +1,101 @@
+import { FileSystem } from "@effect/platform"
+import { EMPTY_BODY_HASH, signRequest, verifyRequest } from "@gittensor-pat/axon"
+import { Effect } from "effect"
+import { benchMain } from "../benchMain.js"
+import { loadGroup, runLoad } from "../loadRun.js"
+import { minerKeypair, minerRange } from "../miners.js"
+import { benchOptions } from "../options.js"
+import { readProfile } from "../profile.js"
+import { medianOfRuns } from "../stats.js"
+import { groupFigures, markdownTable } from "../summary.js"
+import { makeWorld, startValidatorIn, type World } from "../world.js"
+
+// Issue 9 item 2 (overhead): CPU per request at L = 0, split by a CPU profile of the
+// validator into decode+verify, pipeline, store and encode. The validator has no switch to
+// turn verification off, so its cost is measured directly: `verifyRequest` timed in this
+// process, in the same run, while the validator is idle.
+const options = benchOptions()
+const concurrency = 64
+const categories = ["decode+verify", "pipeline", "store", "encode", "server", "runtime"] as const
+
+const verifyMicros = Effect.gen(function* () {
+  const keypair = yield* minerKeypair(0)
+  const input = { nonce: 1_700_000_000_000_000_000n, axonHotkey: keypair.address, uuid: "bench", bodyHash: EMPTY_BODY_HASH }
+  const signature = signRequest(keypair, input)
+  const rounds = options.quick ? 20 : 200
+  const started = performance.now()
+  for (let round = 0; round < rounds; round++) verifyRequest({ ...input, dendriteHotkey: keypair.address, signature })
+  return Math.round(((performance.now() - started) / rounds) * 1000)
+})
+
+const point = (world: World, synapse: "PatCheckSynapse" | "PatBroadcastSynapse", run: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const profileDir = `${world.dir}/profile-${synapse}-${run}`
+      yield* fs.makeDirectory(profileDir, { recursive: true })
+      const validator = yield* startValidatorIn(world, {
+        nodeFlags: ["--cpu-prof", "--cpu-prof-dir", profileDir],
+        logFile: `${world.dir}/validator-profiled.log`
+      })
+      const load = (durationMs: number) =>
+        runLoad(world.dir, {
+          target: validator.target,
+          groups: [loadGroup({ synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
+        })
+      yield* load(1000)
+      const verifyUs = yield* verifyMicros
+      const cpuBefore = yield* validator.child.cpuMs
+      const loadStart = performance.now()
+      const report = yield* load(options.durationMs)
+      const loadEnd = performance.now()
+      const cpuAfter = yield* validator.child.cpuMs
+      yield* validator.child.stop("SIGTERM")
+      const exited = performance.now()
+      const profile = yield* readProfile(profileDir, {
+        fromMsBeforeEnd: exited - loadStart,
+        toMsBeforeEnd: exited - loadEnd
+      })
+      const figures = groupFigures(report, 0, [synapse === "PatCheckSynapse" ? "valid" : "accepted"])
+      const perRequest = (ms: number) => Math.round((ms * 1000) / Math.max(1, figures.requests))
+      return {
+        synapse,
+        requests: figures.requests,
+        perSecond: figures.perSecond,
+        cpuUsPerRequest: perRequest(cpuAfter - cpuBefore),
+        profiledUsPerRequest: perRequest(profile.busyMs),
+        ...Object.fromEntries(categories.map((category) => [category, perRequest(profile.byCategory[category] ?? 0)])),
+        verifyUs,
+        errors: figures.errors,
+        topSelf: profile.topSelf
+      }
+    })
+  )
+
+const program = Effect.gen(function* () {
+  const world = yield* makeWorld()
+  const rows = []
+  for (const synapse of ["PatCheckSynapse", "PatBroadcastSynapse"] as const) {
+    const runs = yield* Effect.forEach(Array.from({ length: options.runs }, (_, run) => run), (run) =>
+      point(world, synapse, run)
+    )
+    rows.push({ ...medianOfRuns(runs), runs })
+  }
+  return { options, concurrency, rows }
+})
+
+benchMain("overhead", program, ({ rows }) =>
+  markdownTable(rows, {
+    synapse: "synapse",
+    perSecond: "req/s",
+    cpuUsPerRequest: "CPU µs/req (/proc)",
+    profiledUsPerRequest: "profiled µs/req",
+    "decode+verify": "decode+verify",
+    pipeline: "pipeline",
+    store: "store",
+    encode: "encode",
+    server: "server",
+    runtime: "runtime",
+    verifyUs: "verifyRequest µs (direct)"
+  })
+)
