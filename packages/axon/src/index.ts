@@ -14,5 +14,6 @@ export {
   publicKeyOf,
   SS58_FORMAT
 } from "./Keypair.js"
+export * from "./NonceWindow.js"
 export * from "./signature.js"
 export * from "./synapse.js"
