@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto"
+import * as Http from "node:http"
+import { HttpServer, type HttpServerError } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { DENDRITE_VERSION, type Keypair, NonceWindow } from "@gittensor-pat/axon"
+import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
+import { Context, Duration, Effect, Layer, type Scope } from "effect"
+import * as Admission from "./Admission.js"
+import { makeApp } from "./app.js"
+import * as Drain from "./Drain.js"
+import * as Metrics from "./Metrics.js"
+import * as ObservedGitHub from "./ObservedGitHub.js"
+import * as RateLimiter from "./RateLimiter.js"
+
+/** How to run a validator in-process. */
+export interface ValidatorOptions {
+  /** The validator's hotkey: dendrites sign for it, and it is the `axon.hotkey` of answers. */
+  readonly keypair: Keypair
+  /** Default 127.0.0.1. */
+  readonly host?: string
+  /** Default 0: a free port, read back from `RunningValidator.port`. */
+  readonly port?: number
+  /** Pipelines at once (default 2048). */
+  readonly maxConcurrency?: number
+  /** Requests per minute per hotkey (default 30; 0 = off). */
+  readonly rateLimit?: number
+  /** How long shutdown waits for requests in flight (default 10 s). Store writes are always awaited. */
+  readonly shutdownGrace?: Duration.DurationInput
+}
+
+/** A validator that is serving. It stops (gracefully) when its scope closes. */
+export interface RunningValidator {
+  /** `http://host:port` */
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  /** The ss58 address dendrites must sign for (`bt_header_axon_hotkey`). */
+  readonly hotkey: string
+}
+
+/** The ports a validator is composed from; the caller provides them. */
+export type ValidatorPorts = GitHub | PatStore | Metagraph
+
+// The validator's own services; the GitHub and store ports are decorated for metrics and drain.
+const servicesLayer = (options: ValidatorOptions) => {
+  const own = Layer.mergeAll(
+    NonceWindow.layer(),
+    RateLimiter.layer({ perMinute: options.rateLimit ?? 30 }),
+    Admission.layer({ maxConcurrency: options.maxConcurrency ?? 2048 }),
+    Metrics.layer,
+    Drain.layer
+  )
+  return Layer.mergeAll(ObservedGitHub.layer, Drain.trackWrites).pipe(Layer.provideMerge(own))
+}
+
+/**
+ * Starts a validator on `host:port` over the ports in context. When the scope closes it
+ * drains: refuses new requests, finishes those in flight (up to `shutdownGrace`), waits
+ * for every store write, then closes its connections.
+ */
+export const startValidator = (
+  options: ValidatorOptions
+): Effect.Effect<RunningValidator, HttpServerError.ServeError, Scope.Scope | ValidatorPorts> =>
+  Effect.gen(function* () {
+    const host = options.host ?? "127.0.0.1"
+    const node = Http.createServer()
+    const services = yield* Layer.build(servicesLayer(options))
+    const server = yield* NodeHttpServer.make(() => node, { host, port: options.port ?? 0 })
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
+    yield* HttpServer.serveEffect(makeApp({ self, rateLimit: options.rateLimit ?? 30 })).pipe(
+      Effect.provideService(HttpServer.HttpServer, server),
+      Effect.provide(services)
+    )
+    const drain = Context.get(services, Drain.Drain)
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function* () {
+        node.close()
+        const { unfinishedRequests } = yield* drain.drain(options.shutdownGrace ?? Duration.seconds(10))
+        if (unfinishedRequests > 0) {
+          yield* Effect.logWarning("shutdown: requests still in flight after the grace period were cut").pipe(
+            Effect.annotateLogs({ unfinished: unfinishedRequests })
+          )
+        }
+        node.closeAllConnections()
+      })
+    )
+    return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, host, port, hotkey: options.keypair.address }
+  })

@@ -1,0 +1,98 @@
+import type { HttpServerRequest } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
+import {
+  EMPTY_BODY_HASH,
+  NonceWindow,
+  parseRequestHeaders,
+  PatBroadcastSynapse,
+  PatCheckSynapse,
+  type SynapseName,
+  verifyRequest
+} from "@gittensor-pat/axon"
+import { type Hotkey, Metagraph, type Uid } from "@gittensor-pat/core"
+import { Effect, Either, Option, ParseResult, Schema } from "effect"
+import { effectiveTimeoutSeconds } from "./budget.js"
+import { RateLimiter } from "./RateLimiter.js"
+import { MAX_BODY_BYTES, readBody } from "./readBody.js"
+import { type Refusal, Refusals } from "./refusals.js"
+
+/** A decoded synapse, tagged by its name. */
+export type DecodedSynapse =
+  | { readonly name: "PatBroadcastSynapse"; readonly synapse: PatBroadcastSynapse }
+  | { readonly name: "PatCheckSynapse"; readonly synapse: PatCheckSynapse }
+
+/** A request that passed every check before admission. */
+export type CheckedRequest = DecodedSynapse & {
+  readonly hotkey: Hotkey
+  readonly uid: Uid
+  /** The `timeout` header (seconds), if the caller sent one. */
+  readonly timeout: number | undefined
+}
+
+/** What is known of a request as it goes, for its log line even when it is refused. */
+export interface Caller {
+  hotkey?: string
+  uid?: Uid
+}
+
+const required = <A>(value: A | undefined, status: 400 | 401, header: string): Effect.Effect<A, Refusal> =>
+  value === undefined ? Effect.fail(Refusals.missingHeader(status, header)) : Effect.succeed(value)
+
+// Paths only: the values of a body may hold a token and never go back into a message.
+const wrongFields = (error: ParseResult.ParseError): string =>
+  [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "(root)"))].join(", ")
+
+const decode = (name: SynapseName, json: unknown): Effect.Effect<DecodedSynapse, ParseResult.ParseError> =>
+  name === "PatBroadcastSynapse"
+    ? Effect.map(Schema.decodeUnknown(PatBroadcastSynapse)(json), (synapse) => ({ name, synapse }) as const)
+    : Effect.map(Schema.decodeUnknown(PatCheckSynapse)(json), (synapse) => ({ name, synapse }) as const)
+
+const parseJson = (text: string): Either.Either<unknown, Refusal> =>
+  Either.try({ try: () => JSON.parse(text) as unknown, catch: () => Refusals.malformedJson })
+
+/**
+ * Every check of CONTRACT §6 before admission, cheapest first: body size, headers,
+ * blacklist (403), signature and nonce (401), rate limit (429), body decode and hash (400).
+ * `caller` is filled in as the facts become known.
+ */
+export const checkRequest = (
+  name: SynapseName,
+  request: HttpServerRequest.HttpServerRequest,
+  options: { readonly axonHotkey: string; readonly rateLimit: number },
+  caller: Caller
+): Effect.Effect<CheckedRequest, Refusal, Metagraph | NonceWindow | RateLimiter> =>
+  Effect.gen(function* () {
+    const body = yield* readBody(NodeHttpServerRequest.toIncomingMessage(request)).pipe(
+      Effect.catchTags({
+        BodyTooLargeError: () => Effect.fail(Refusals.tooLarge(MAX_BODY_BYTES)),
+        BodyReadError: () => Effect.fail(Refusals.unreadableBody)
+      })
+    )
+    const headers = yield* Either.mapLeft(parseRequestHeaders(request.headers), (e) => Refusals.badHeader(e.message))
+    const hotkey = (yield* required(headers.dendrite.hotkey, 400, "bt_header_dendrite_hotkey")) as Hotkey
+    caller.hotkey = hotkey
+
+    const uid = yield* Effect.flatMap(Metagraph, (metagraph) => metagraph.uidOf(hotkey))
+    if (Option.isNone(uid)) return yield* Refusals.blacklisted(hotkey)
+    caller.uid = uid.value
+
+    const nonce = yield* required(headers.dendrite.nonce, 401, "bt_header_dendrite_nonce")
+    const uuid = yield* required(headers.dendrite.uuid, 401, "bt_header_dendrite_uuid")
+    const signature = yield* required(headers.dendrite.signature, 401, "bt_header_dendrite_signature")
+    const bodyHash = headers.computedBodyHash ?? ""
+    const signed = verifyRequest({ nonce, dendriteHotkey: hotkey, axonHotkey: options.axonHotkey, uuid, bodyHash, signature })
+    if (!signed) return yield* Refusals.badSignature
+    yield* Effect.flatMap(NonceWindow, (window) =>
+      window.check(hotkey, uuid, nonce, effectiveTimeoutSeconds(headers.timeout))
+    ).pipe(Effect.mapError((e) => Refusals.nonce(e.message)))
+
+    if (!(yield* Effect.flatMap(RateLimiter, (limiter) => limiter.take(hotkey)))) {
+      return yield* Refusals.rateLimited(options.rateLimit)
+    }
+
+    const decoded = yield* Effect.flatMap(parseJson(body), (json) => decode(name, json)).pipe(
+      Effect.catchTag("ParseError", (e) => Effect.fail(Refusals.badFields(wrongFields(e))))
+    )
+    if (bodyHash !== EMPTY_BODY_HASH) return yield* Refusals.bodyHash
+    return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout }
+  })

@@ -1,0 +1,40 @@
+import { Data } from "effect"
+
+/** A request refused before (or instead of) running its pipeline: HTTP status and message. */
+export class Refusal extends Data.TaggedError("Refusal")<{
+  readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503
+  readonly message: string
+}> {}
+
+/** The texts of the refusals (CONTRACT §6). */
+export const Refusals = {
+  tooLarge: (limit: number) => new Refusal({ status: 413, message: `Request body is larger than ${limit} bytes` }),
+  unreadableBody: new Refusal({ status: 400, message: "Request body could not be read" }),
+  badHeader: (message: string) => new Refusal({ status: 400, message }),
+  missingHeader: (status: 400 | 401, header: string) =>
+    new Refusal({ status, message: `Missing header ${header}` }),
+  blacklisted: (hotkey: string) =>
+    new Refusal({ status: 403, message: `Forbidden. Key is blacklisted: Hotkey ${hotkey.slice(0, 16)}... not registered.` }),
+  badSignature: new Refusal({
+    status: 401,
+    message: "Signature mismatch: the request is not signed by the dendrite hotkey for this validator's hotkey"
+  }),
+  nonce: (message: string) => new Refusal({ status: 401, message }),
+  rateLimited: (perMinute: number) =>
+    new Refusal({
+      status: 429,
+      message: `Rate limit exceeded: at most ${perMinute} requests per minute per hotkey; retry in a minute.`
+    }),
+  malformedJson: new Refusal({ status: 400, message: "Malformed JSON body" }),
+  badFields: (paths: string) => new Refusal({ status: 400, message: `Invalid synapse body: wrong type at ${paths}` }),
+  bodyHash: new Refusal({
+    status: 400,
+    message: "Body hash mismatch: computed_body_hash must be the SHA3-256 of the synapse's (empty) hash fields"
+  }),
+  shed: new Refusal({
+    status: 503,
+    message: "Validator at capacity: the request could not start before its deadline; retry shortly."
+  }),
+  shuttingDown: new Refusal({ status: 503, message: "Validator is shutting down; retry shortly." }),
+  notFound: new Refusal({ status: 404, message: "Not Found" })
+} as const

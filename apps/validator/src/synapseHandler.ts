@@ -1,0 +1,143 @@
+import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { emptyTerminal, type NonceWindow, type SynapseName } from "@gittensor-pat/axon"
+import {
+  type BroadcastOutcome,
+  broadcastFields,
+  broadcastPat,
+  type CheckOutcome,
+  checkFields,
+  checkPat,
+  type Deadline,
+  type GitHub,
+  maskPat,
+  Metagraph,
+  type PatStore
+} from "@gittensor-pat/core"
+import { Clock, Effect, Either } from "effect"
+import { Admission } from "./Admission.js"
+import { budgetMillis } from "./budget.js"
+import { type Caller, type CheckedRequest, checkRequest } from "./checks.js"
+import { Drain } from "./Drain.js"
+import { Metrics, type RequestOutcome } from "./Metrics.js"
+import { currentTimings, type GitHubTimings } from "./ObservedGitHub.js"
+import type { RateLimiter } from "./RateLimiter.js"
+import { type Refusal, Refusals } from "./refusals.js"
+import { logRequest } from "./requestLog.js"
+import { type AxonSelf, axonTerminal, errorResponse, jsonResponse } from "./wire.js"
+
+/** What the synapse handler needs besides its services. */
+export interface SynapseHandlerOptions {
+  readonly self: AxonSelf
+  readonly rateLimit: number
+}
+
+/** Every service a synapse request runs on. */
+export type SynapseServices = Metagraph | NonceWindow | RateLimiter | Admission | Metrics | Drain | GitHub | PatStore
+
+interface Answered {
+  readonly outcome: RequestOutcome
+  readonly fields: { readonly rejection_reason: string | null }
+  readonly checked: CheckedRequest
+}
+
+// Mapped over every tag, so a new outcome cannot compile without a category.
+const checkCategories: { readonly [K in CheckOutcome["_tag"]]: RequestOutcome } = {
+  Valid: "valid",
+  NoPat: "no_pat",
+  Invalid: "invalid_pat",
+  Inconclusive: "inconclusive",
+  StoreUnavailable: "store_unavailable"
+}
+
+const broadcastCategory = (outcome: BroadcastOutcome): RequestOutcome =>
+  outcome._tag === "Accepted" ? "accepted" : outcome.transient ? "rejected_transient" : "rejected"
+
+const pipeline = (checked: CheckedRequest, deadline: Deadline.Deadline): Effect.Effect<Answered, never, GitHub | PatStore | Metagraph> =>
+  checked.name === "PatCheckSynapse"
+    ? Effect.map(checkPat(checked.hotkey, deadline), (o) => ({ outcome: checkCategories[o._tag], fields: checkFields(o), checked }))
+    : Effect.map(broadcastPat(checked.hotkey, checked.synapse.github_access_token, deadline), (o) => ({
+        outcome: broadcastCategory(o),
+        fields: broadcastFields(o),
+        checked
+      }))
+
+const admitted = (checked: CheckedRequest, startedAt: number) =>
+  Effect.gen(function* () {
+    const stake = yield* Effect.flatMap(Metagraph, (m) => m.stakeOf(checked.uid))
+    const deadline = (startedAt + budgetMillis(checked.timeout)) as Deadline.Deadline
+    const admission = yield* Admission
+    return yield* admission.run(stake, deadline, pipeline(checked, deadline)).pipe(
+      Effect.catchTag("AdmissionShedError", () =>
+        Effect.zipRight(Effect.flatMap(Metrics, (m) => m.shed), Effect.fail(Refusals.shed))
+      )
+    )
+  })
+
+// The whole synapse goes back, response fields set and the token field emptied.
+const synapseJson = (answered: Answered, axon: object): object =>
+  answered.checked.name === "PatBroadcastSynapse"
+    ? { ...answered.checked.synapse, axon, ...answered.fields, github_access_token: "" }
+    : { ...answered.checked.synapse, axon, ...answered.fields }
+
+/**
+ * Serves one synapse route: the checks of CONTRACT §6, admission by stake, the pipeline
+ * under the request's deadline, the answer, one log line and the metrics. Never fails:
+ * every refusal becomes its JSON answer.
+ */
+export const synapseHandler = (
+  name: SynapseName,
+  options: SynapseHandlerOptions
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | SynapseServices> =>
+  Effect.gen(function* () {
+    const started = performance.now()
+    const startedAt = yield* Clock.currentTimeMillis
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const drain = yield* Drain
+    const metrics = yield* Metrics
+    const caller: Caller = {}
+    const timings: GitHubTimings = {}
+    const result = yield* Effect.either(
+      drain.isDraining()
+        ? Effect.fail<Refusal>(Refusals.shuttingDown)
+        : Effect.flatMap(checkRequest(name, request, { axonHotkey: options.self.hotkey, rateLimit: options.rateLimit }, caller), (checked) =>
+            admitted(checked, startedAt)
+          )
+    ).pipe(Effect.locally(currentTimings, timings))
+    const seconds = (performance.now() - started) / 1_000
+    const close = drain.isDraining()
+    const { response, outcome, status, reason, pat } = Either.match(result, {
+      onLeft: (refusal) => ({
+        response: errorResponse(options.self, refusal.status, refusal.message, seconds, close),
+        outcome: `http_${refusal.status}` as const,
+        status: refusal.status,
+        reason: refusal.message,
+        pat: undefined
+      }),
+      onRight: (answered) => ({
+        response: jsonResponse(
+          200,
+          synapseJson(answered, { ...emptyTerminal, ...axonTerminal(options.self, 200, "Success", seconds) }),
+          axonTerminal(options.self, 200, "Success", seconds),
+          close
+        ),
+        outcome: answered.outcome,
+        status: 200,
+        reason: answered.fields.rejection_reason,
+        pat: answered.checked.name === "PatBroadcastSynapse" ? maskPat(answered.checked.synapse.github_access_token) : undefined
+      })
+    })
+    if (status === 429) yield* metrics.rateLimited
+    yield* metrics.request(name, outcome, seconds)
+    yield* logRequest({
+      synapse: name,
+      status,
+      outcome,
+      uid: caller.uid,
+      hotkey: caller.hotkey,
+      pat,
+      reason,
+      githubMs: timings,
+      totalMs: seconds * 1_000
+    })
+    return response
+  }).pipe((self) => Effect.flatMap(Drain, (drain) => drain.request(self)))

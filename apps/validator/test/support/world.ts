@@ -1,0 +1,170 @@
+import { createHash } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { NodeHttpClient } from "@effect/platform-node"
+import {
+  callAxon,
+  EMPTY_BODY_HASH,
+  type Keypair,
+  keypairFromSeed,
+  requestHeaders,
+  signRequest,
+  type SynapseFields,
+  type SynapseName
+} from "@gittensor-pat/axon"
+import type { Hotkey, Neuron } from "@gittensor-pat/core"
+import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
+import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
+import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
+import { Effect, Layer, Logger, Redacted } from "effect"
+import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
+
+/** A deterministic test key from a label. */
+export const testKey = (label: string): Effect.Effect<Keypair> =>
+  Effect.orDie(keypairFromSeed(createHash("sha256").update(`validator-test:${label}`).digest()))
+
+/** A temp folder removed when the scope closes. */
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => mkdtempSync(join(tmpdir(), "gittensor-validator-"))),
+  (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+)
+
+/** Everything an end-to-end test talks to. */
+export interface World {
+  readonly validator: RunningValidator
+  readonly validatorKey: Keypair
+  /** Registered miners: `miners[i]` is on uid `i + 1`. */
+  readonly miners: ReadonlyArray<Keypair>
+  /** A key that is not in the metagraph. */
+  readonly stranger: Keypair
+  readonly github: FakeGitHubServer
+  readonly storePath: string
+  readonly metagraph: StaticMetagraph["Type"]
+  readonly neurons: ReadonlyArray<Neuron>
+  /** Every log line the validator wrote, as JSON text. */
+  readonly logs: Array<string>
+}
+
+/** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
+export const makeWorld = (options: Partial<Omit<ValidatorOptions, "keypair">> & { readonly stakes?: ReadonlyArray<number> } = {}) =>
+  Effect.gen(function* () {
+    const dir = yield* tempDir
+    const validatorKey = yield* testKey("validator")
+    const miners = yield* Effect.forEach([1, 2, 3], (i) => testKey(`miner-${i}`))
+    const stranger = yield* testKey("stranger")
+    const github = yield* FakeGitHub.scoped
+    const storePath = join(dir, "miner_pats.json")
+    const neurons = [validatorKey, ...miners].map((key, uid) =>
+      neuron(uid, key.address, uid === 0 ? 100_000 : (options.stakes?.[uid - 1] ?? 0))
+    )
+    const logs: Array<string> = []
+    const capture = Logger.replace(
+      Logger.defaultLogger,
+      Logger.map(Logger.jsonLogger, (line) => {
+        logs.push(line)
+      })
+    )
+    const ports = Layer.mergeAll(
+      GitHubHttp.layerNode({ baseUrl: github.url, retryBaseDelay: "20 millis" }),
+      JsonFilePatStore.layerNode({ path: storePath }),
+      StaticMetagraph.layer(neurons)
+    )
+    const context = yield* Layer.build(ports)
+    const metagraph = yield* Effect.provide(StaticMetagraph, context)
+    const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...options }).pipe(
+      Effect.provide(context),
+      Effect.provide(capture)
+    )
+    const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs }
+    return world
+  })
+
+/** Calls the validator as a Python dendrite would (signed, over HTTP). */
+export const call = <N extends SynapseName>(
+  world: World,
+  synapse: N,
+  miner: Keypair,
+  fields: SynapseFields[N],
+  timeoutSeconds = 12
+) =>
+  callAxon({
+    keypair: miner,
+    target: { ip: "127.0.0.1", port: world.validator.port, hotkey: world.validator.hotkey },
+    synapse,
+    fields,
+    timeoutSeconds
+  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+
+/** The broadcast fields for `token`. */
+export const tokenFields = (token: string): SynapseFields["PatBroadcastSynapse"] => ({
+  github_access_token: Redacted.make(token)
+})
+
+/** What a raw request got back. */
+export interface RawAnswer {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: unknown
+}
+
+/** A POST over real HTTP with exactly these headers and body. */
+export const post = (world: World, path: string, headers: Record<string, string>, body: string | Uint8Array) =>
+  Effect.promise(async (): Promise<RawAnswer> => {
+    const response = await fetch(`${world.validator.url}${path}`, { method: "POST", headers, body })
+    const text = await response.text()
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: response.status, headers: response.headers, text, json }
+  })
+
+let nonceCounter = 0n
+
+/** A fresh nonce: now in ns, strictly increasing across calls. */
+export const freshNonce = (): bigint => {
+  const now = BigInt(Date.now()) * 1_000_000n + nonceCounter++
+  return now
+}
+
+/** Signed request headers as a Python dendrite sends them, with any part overridden. */
+export const signedHeaders = (
+  world: World,
+  miner: Keypair,
+  synapse: SynapseName,
+  overrides: {
+    readonly nonce?: bigint
+    readonly uuid?: string
+    readonly axonHotkey?: string
+    readonly bodyHash?: string
+    readonly timeout?: number
+  } = {}
+): Record<string, string> => {
+  const nonce = overrides.nonce ?? freshNonce()
+  const uuid = overrides.uuid ?? "00000000-0000-4000-8000-000000000001"
+  const axonHotkey = overrides.axonHotkey ?? world.validator.hotkey
+  const bodyHash = overrides.bodyHash ?? EMPTY_BODY_HASH
+  const signature = signRequest(miner, { nonce, axonHotkey, uuid, bodyHash })
+  return {
+    "content-type": "application/json",
+    ...requestHeaders({
+      name: synapse,
+      timeout: overrides.timeout ?? 12,
+      dendrite: { ip: "127.0.0.1", version: 10_002_000, nonce, uuid, hotkey: miner.address, signature },
+      axon: { ip: "127.0.0.1", port: world.validator.port, hotkey: axonHotkey },
+      bodyHash
+    })
+  }
+}
+
+/** A minimal valid body for `synapse`. */
+export const body = (synapse: SynapseName, token = "ghp_test_token_0000"): string =>
+  JSON.stringify(synapse === "PatBroadcastSynapse" ? { name: synapse, timeout: 12, github_access_token: token } : { name: synapse, timeout: 12 })
+
+/** The hotkey type of a keypair's address. */
+export const hotkeyOf = (key: Keypair): Hotkey => key.address as Hotkey
