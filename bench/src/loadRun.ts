@@ -1,34 +1,48 @@
-import { FileSystem } from "@effect/platform"
-import { Effect, Schema } from "effect"
-import { spawnNode } from "./child.js"
+import type { FileSystem } from "@effect/platform"
+import type { CommandExecutor } from "@effect/platform/CommandExecutor"
+import type { PlatformError } from "@effect/platform/Error"
+import { Duration, Effect, Schema, type Scope } from "effect"
+import { spawnNode, waitForHttp } from "./child.js"
 import { BenchError } from "./errors.js"
 import { type LoadGroup, LoadReport, type LoadSpec } from "./loadgen/spec.js"
+import { freePort } from "./ports.js"
 
-let runs = 0
+/** The load generator process: give it a spec, get back what happened. */
+export interface LoadGenerator {
+  /** Runs `spec` (bounded by its counts, durations and timeouts) and returns the report. */
+  readonly run: (spec: LoadSpec) => Effect.Effect<LoadReport, BenchError>
+}
 
-/**
- * Runs the load generator in its own process with `spec` and returns its report. The
- * child is bounded by the spec (count, duration and per-request timeout); `within` is a
- * last-resort bound on the whole process.
- */
-export const runLoad = Effect.fn("runLoad")(function* (dir: string, spec: LoadSpec) {
-  const fs = yield* FileSystem.FileSystem
-  const run = ++runs
-  const specFile = `${dir}/load-${run}.spec.json`
-  const reportFile = `${dir}/load-${run}.report.json`
-  yield* fs.writeFileString(specFile, JSON.stringify(spec))
-  const code = yield* Effect.scoped(
-    Effect.flatMap(
-      spawnNode({ entry: "bench/src/loadgen/main.ts", args: [specFile, reportFile], logFile: `${dir}/load-${run}.log` }),
-      (child) => child.exitCode
-    )
-  )
-  if (code !== 0) {
-    const log = yield* fs.readFileString(`${dir}/load-${run}.log`)
-    return yield* new BenchError({ message: `load generator exited ${code}: ${log.slice(-2000)}` })
-  }
-  return yield* Schema.decodeUnknown(Schema.parseJson(LoadReport))(yield* fs.readFileString(reportFile))
-})
+/** Starts the load generator in its own process for the life of the scope. */
+export const startLoadGenerator = (
+  logFile: string
+): Effect.Effect<LoadGenerator, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const port = yield* freePort
+    yield* spawnNode({ entry: "bench/src/loadgen/main.ts", args: ["--port", String(port)], logFile })
+    const url = `http://127.0.0.1:${port}`
+    yield* waitForHttp(`${url}/ready`, Duration.seconds(60))
+    return {
+      run: (spec) =>
+        Effect.tryPromise({
+          try: async (signal) => {
+            const response = await fetch(`${url}/run`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(spec),
+              signal
+            })
+            const text = await response.text()
+            if (!response.ok) throw new Error(`load generator answered ${response.status}: ${text}`)
+            return text
+          },
+          catch: (cause) => new BenchError({ message: `load generator: ${String(cause)} (see ${logFile})` })
+        }).pipe(
+          Effect.flatMap(Schema.decodeUnknown(Schema.parseJson(LoadReport))),
+          Effect.mapError((error) => (error instanceof BenchError ? error : new BenchError({ message: error.message })))
+        )
+    }
+  })
 
 /** A load group with the usual defaults: 12 s timeout, no request cap, start at once, one token. */
 export const loadGroup = (

@@ -4,6 +4,7 @@ import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import { type BenchGitHub, startBenchGitHub } from "./fakeGitHub.js"
 import { type FixtureFiles, writeFixture } from "./fixture.js"
+import { type LoadGenerator, startLoadGenerator } from "./loadRun.js"
 import { allMinerKeypairs, minerRange, minerCount } from "./miners.js"
 import { startValidator, type ValidatorSetup, type WalletRef } from "./validatorProcess.js"
 import { writeValidatorWallet } from "./wallet.js"
@@ -15,6 +16,7 @@ export interface World {
   readonly files: FixtureFiles
   readonly wallet: WalletRef
   readonly github: BenchGitHub
+  readonly load: LoadGenerator
 }
 
 /** The validator's own 32-byte mini secret, fixed so that runs are comparable. */
@@ -23,7 +25,7 @@ export const validatorSeed = createHash("sha256").update("gittensor-pat-bench-va
 /**
  * Builds a world in a fresh temp folder (removed when the scope ends): every bench miner
  * registered, the store seeded with every miner's token (so checks find one), and the
- * fake GitHub running with every miner's token variant 0 allowed.
+ * fake GitHub running with every miner's token variant 0 allowed, and the load generator.
  */
 export const makeWorld = Effect.fn("makeWorld")(function* () {
   const fs = yield* FileSystem.FileSystem
@@ -34,7 +36,8 @@ export const makeWorld = Effect.fn("makeWorld")(function* () {
   const wallet = yield* writeValidatorWallet(`${dir}/wallets`, validatorSeed)
   const github = yield* startBenchGitHub(`${dir}/fake-github.log`)
   yield* github.allowMiners(everyMiner)
-  const world: World = { dir, keypairs, files, wallet, github }
+  const load = yield* startLoadGenerator(`${dir}/load-generator.log`)
+  const world: World = { dir, keypairs, files, wallet, github, load }
   return world
 })
 

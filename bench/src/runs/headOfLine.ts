@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import { minerCount, minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { medianOfRuns } from "../stats.js"
@@ -25,7 +25,7 @@ const program = Effect.gen(function* () {
   yield* world.github.setLatency(latencyMs)
   yield* world.github.scriptMiners([hangingMiner], "hang")
   const run = Effect.gen(function* () {
-    const report = yield* runLoad(world.dir, {
+    const report = yield* world.load.run({
       target: validator.target,
       groups: [
         loadGroup({

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { freePort } from "../ports.js"
@@ -17,7 +17,7 @@ const timeoutSeconds = options.quick ? 3 : 12
 
 const measure = (world: World, validator: RunningValidator, mode: string) =>
   Effect.gen(function* () {
-    const report = yield* runLoad(world.dir, {
+    const report = yield* world.load.run({
       target: validator.target,
       groups: [
         loadGroup({

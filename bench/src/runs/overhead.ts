@@ -2,7 +2,7 @@ import { FileSystem } from "@effect/platform"
 import { EMPTY_BODY_HASH, signRequest, verifyRequest } from "@gittensor-pat/axon"
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import { minerKeypair, minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { readProfile } from "../profile.js"
@@ -39,7 +39,7 @@ const point = (world: World, synapse: "PatCheckSynapse" | "PatBroadcastSynapse",
         logFile: `${world.dir}/validator-profiled.log`
       })
       const load = (durationMs: number) =>
-        runLoad(world.dir, {
+        world.load.run({
           target: validator.target,
           groups: [loadGroup({ synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
         })

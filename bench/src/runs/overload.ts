@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import { minerRange, minerStake } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { medianOfRuns, percent } from "../stats.js"
@@ -23,7 +23,7 @@ const program = Effect.gen(function* () {
   const validator = yield* startValidatorIn(world, { maxConcurrency })
   yield* world.github.setLatency(latencyMs)
   const run = Effect.gen(function* () {
-    const report = yield* runLoad(world.dir, {
+    const report = yield* world.load.run({
       target: validator.target,
       groups: [
         loadGroup({

@@ -1,7 +1,7 @@
 import { FileSystem } from "@effect/platform"
 import { Effect, Fiber, Random } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import type { LoadRecord } from "../loadgen/spec.js"
 import { minerRange, minerToken } from "../miners.js"
 import { benchOptions } from "../options.js"
@@ -65,11 +65,15 @@ const program = Effect.gen(function* () {
   for (let cycle = 1; cycle <= kills + 1; cycle++) {
     const row = yield* Effect.scoped(
       Effect.gen(function* () {
-        const validator = yield* startValidatorIn(world, { port, logFile: `${world.dir}/validator-soak.log` })
+        const validator = yield* startValidatorIn(world, {
+          port,
+          logFile: `${world.dir}/validator-soak.log`,
+          bundleInto: world.dir
+        })
         const check = yield* checkStore(world, expected)
         if (cycle > kills) return { cycle, ...check, sent: 0, acknowledged: 0, killAfterMs: 0 }
         const load = yield* Effect.fork(
-          runLoad(world.dir, {
+          world.load.run({
             target: validator.target,
             groups: [
               loadGroup({

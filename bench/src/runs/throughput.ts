@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup, runLoad } from "../loadRun.js"
+import { loadGroup } from "../loadRun.js"
 import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { medianOfRuns } from "../stats.js"
@@ -23,7 +23,7 @@ const program = Effect.gen(function* () {
   const point = (synapse: (typeof synapses)[number], latencyMs: number, concurrency: number, durationMs: number) =>
     Effect.gen(function* () {
       yield* validator.child.resetPeak
-      const report = yield* runLoad(world.dir, {
+      const report = yield* world.load.run({
         target: validator.target,
         groups: [loadGroup({ synapse: synapse.synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
       })
