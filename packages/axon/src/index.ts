@@ -1,6 +1,7 @@
 export * from "./bodyHash.js"
 export * from "./dendrite.js"
 export * from "./dendriteErrors.js"
+export * from "./devKeys.js"
 export * from "./errors.js"
 export * from "./headers.js"
 export {
@@ -17,3 +18,4 @@ export {
 export * from "./NonceWindow.js"
 export * from "./signature.js"
 export * from "./synapse.js"
+export * from "./wallet.js"
