@@ -1,6 +1,6 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type PatEntry, PatStore, type SaveGuard, StoreUnavailableError, type Uid } from "@gittensor-pat/core"
 import { Array as Arr, Config, type ConfigError, type Context, Effect, Either, Layer, Option, type Scope } from "effect"
 import * as NodePath from "node:path"

@@ -1,5 +1,5 @@
-import { FileSystem } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { IdentityLockedError, Uid } from "@gittensor-pat/core"
 import { assert, layer } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"

@@ -1,6 +1,6 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { SystemError } from "@effect/platform/Error"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"

@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { GitHubId, Hotkey, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
 import { Effect, Logger, Redacted } from "effect"
 import * as NodePath from "node:path"
