@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -87,14 +87,14 @@ export const call = <N extends SynapseName>(
   synapse: N,
   miner: Keypair,
   fields: SynapseFields[N],
-  timeoutSeconds = 12
+  options: { readonly timeoutSeconds?: number; readonly uuid?: string } = {}
 ) =>
   callAxon({
     keypair: miner,
     target: { ip: "127.0.0.1", port: world.validator.port, hotkey: world.validator.hotkey },
     synapse,
     fields,
-    timeoutSeconds
+    ...options
   }).pipe(Effect.provide(NodeHttpClient.layerUndici))
 
 /** The broadcast fields for `token`. */
@@ -168,3 +168,29 @@ export const body = (synapse: SynapseName, token = "ghp_test_token_0000"): strin
 
 /** The hotkey type of a keypair's address. */
 export const hotkeyOf = (key: Keypair): Hotkey => key.address as Hotkey
+
+/** An entry of the store file as the Python validator writes it. */
+export interface StoredRow {
+  readonly uid: number
+  readonly hotkey: string
+  readonly pat: string
+  readonly github_id: string
+  readonly stored_at?: string
+}
+
+/** Writes the store file directly, as the Python validator would. */
+export const seedStore = (world: World, rows: ReadonlyArray<StoredRow>): void =>
+  writeFileSync(
+    world.storePath,
+    JSON.stringify(rows.map((row) => ({ stored_at: "2026-01-01T00:00:00+00:00", ...row })), null, 2),
+    { mode: 0o600 }
+  )
+
+/** The store file's rows (empty when there is no file yet). */
+export const readStore = (world: World): ReadonlyArray<StoredRow> => {
+  try {
+    return JSON.parse(readFileSync(world.storePath, "utf8")) as ReadonlyArray<StoredRow>
+  } catch {
+    return []
+  }
+}
