@@ -158,7 +158,7 @@ describe("PatBroadcastSynapse over the wire (CONTRACT §5)", () => {
     Effect.gen(function* () {
       const world = yield* makeWorld()
       const tokens = world.miners.map((_, i) => `ghp_parallel_miner_${i}_token`)
-      tokens.forEach((token, i) => world.github.allow(token, { id: 1_000 + i, login: `m${i}` }))
+      for (const [i, token] of tokens.entries()) world.github.allow(token, { id: 1_000 + i, login: `m${i}` })
       const answers = yield* Effect.forEach(
         world.miners,
         (miner, i) => call(world, "PatBroadcastSynapse", miner, tokenFields(tokens[i]!)),
