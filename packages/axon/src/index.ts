@@ -15,6 +15,7 @@ export {
   publicKeyOf,
   SS58_FORMAT
 } from "./Keypair.js"
+export * from "./MetagraphSnapshot.js"
 export * from "./NonceWindow.js"
 export * from "./signature.js"
 export * from "./synapse.js"

@@ -1,0 +1,125 @@
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { FileSystem } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
+import { Hotkey, Metagraph, Uid } from "@gittensor-pat/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either, Layer, Logger, Option } from "effect"
+import { MetagraphSnapshot, MetagraphStatus, parseMetagraphSnapshot, readMetagraphSnapshot } from "../src/index.js"
+
+const neuron = (uid: number, hotkey: string, stake = 10) => ({
+  uid,
+  hotkey,
+  stake,
+  validator_trust: 0.5,
+  axon: { ip: "127.0.0.1", port: 8091 + uid }
+})
+
+const snapshotText = (block: number, neurons: ReadonlyArray<object>) =>
+  JSON.stringify({ netuid: 74, block, neurons, extra: "ignored" })
+
+const tempFile = Effect.gen(function* () {
+  const fs = yield* FileSystem.FileSystem
+  return join(yield* fs.makeTempDirectoryScoped(), "metagraph.json")
+})
+
+/** Polls `check` until it holds, for at most `ms`. */
+const eventually = (check: Effect.Effect<boolean>, ms = 3_000) =>
+  Effect.gen(function* () {
+    const until = Date.now() + ms
+    while (!(yield* check)) {
+      if (Date.now() > until) return assert.fail("condition not reached in time")
+      yield* Effect.sleep("20 millis")
+    }
+  })
+
+describe("metagraph snapshot", () => {
+  it("decodes CONTRACT §8 into neurons by uid", () => {
+    const snapshot = Either.getOrThrow(parseMetagraphSnapshot("m.json", snapshotText(9, [neuron(0, "5A"), neuron(1, "5B", 99)])))
+    assert.strictEqual(snapshot.block, 9)
+    assert.strictEqual(snapshot.neurons[1]!.stake, 99)
+    assert.strictEqual(snapshot.neurons[1]!.validatorTrust, 0.5)
+    assert.deepStrictEqual(snapshot.neurons[1]!.axon, { ip: "127.0.0.1", port: 8092 })
+  })
+
+  it("refuses files that break the format, saying why", () => {
+    const cases: ReadonlyArray<[string, string]> = [
+      ["{", "malformed"],
+      [snapshotText(1, [{ ...neuron(0, "5A"), stake: "10" }]), "stake"],
+      [snapshotText(1, [neuron(1, "5A")]), "uid must equal the index"],
+      [snapshotText(1, [neuron(0, "5A"), neuron(1, "5A")]), "appears on two uids"],
+      [JSON.stringify({ netuid: 74, neurons: [] }), "block"]
+    ]
+    for (const [text, detail] of cases) {
+      const result = parseMetagraphSnapshot("m.json", text)
+      assert.isTrue(Either.isLeft(result), text)
+      if (Either.isLeft(result)) {
+        assert.include(result.left.message, detail)
+        assert.include(result.left.message, "m.json")
+      }
+    }
+  })
+
+  it.scoped("a missing file is a clear error", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      const error = yield* Effect.flip(readMetagraphSnapshot(path))
+      assert.include(error.message, "not found")
+      assert.include(error.message, path)
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.scopedLive("serves the file, reloads on change, keeps the last good one on a bad reload", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      writeFileSync(path, snapshotText(100, [neuron(0, "5A", 1), neuron(1, "5B", 2)]))
+      const errors: Array<string> = []
+      const logger = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          if (logLevel._tag === "Error") errors.push(String(message))
+        })
+      )
+      const context = yield* Layer.build(
+        MetagraphSnapshot.layer({ path, pollInterval: "20 millis" }).pipe(Layer.provide(logger))
+      )
+      const metagraph = Effect.provide(Metagraph, context)
+      const status = Effect.provide(MetagraphStatus, context)
+      const graph = yield* metagraph
+      const health = yield* status
+
+      assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5B")), Option.some(Uid.make(1)))
+      assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5Z")), Option.none())
+      assert.strictEqual(yield* graph.stakeOf(Uid.make(1)), 2)
+      assert.strictEqual(yield* graph.stakeOf(Uid.make(7)), 0)
+      assert.deepStrictEqual(yield* graph.hotkeys, [Hotkey.make("5A"), Hotkey.make("5B")])
+      const first = yield* health.health
+      assert.strictEqual(first.block, 100)
+      assert.isTrue(Option.isNone(first.lastError))
+
+      writeFileSync(path, snapshotText(101, [neuron(0, "5A", 1), neuron(1, "5C", 3), neuron(2, "5B", 4)]))
+      yield* eventually(Effect.map(health.health, (h) => h.block === 101))
+      assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5B")), Option.some(Uid.make(2)))
+      assert.isAtLeast((yield* health.health).loadedAt, first.loadedAt)
+
+      writeFileSync(path, "{ this is not json")
+      yield* eventually(Effect.map(health.health, (h) => Option.isSome(h.lastError)))
+      assert.strictEqual((yield* health.health).block, 101)
+      assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5C")), Option.some(Uid.make(1)))
+      assert.isTrue(errors.some((line) => line.includes("still serving the last good snapshot")))
+
+      writeFileSync(path, snapshotText(102, [neuron(0, "5A", 1)]))
+      yield* eventually(Effect.map(health.health, (h) => h.block === 102 && Option.isNone(h.lastError)))
+      assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5C")), Option.none())
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.scoped("the layer fails when the first load fails", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      writeFileSync(path, snapshotText(1, [neuron(3, "5A")]))
+      const error = yield* Effect.flip(Layer.build(MetagraphSnapshot.layer({ path })))
+      assert.include(error.message, "uid must equal the index")
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+})
