@@ -1,25 +1,6 @@
+import type { MetagraphError, WalletError } from "@gittensor-pat/axon"
 import { Data, Match } from "effect"
 import type { Skipped } from "./selection.js"
-
-/** The hotkey file could not be read; `detail` is the wallet reader's own explanation. */
-export class WalletUnavailable extends Data.TaggedError("WalletUnavailable")<{
-  readonly file: string
-  readonly detail: string
-}> {
-  override get message(): string {
-    return `Cannot use the hotkey at ${this.file}: ${this.detail}. Create it with \`btcli wallet new_hotkey\`, or point --wallet.path, --wallet.name and --wallet.hotkey at the one you registered.`
-  }
-}
-
-/** The metagraph snapshot could not be read or is malformed. */
-export class MetagraphUnavailable extends Data.TaggedError("MetagraphUnavailable")<{
-  readonly file: string
-  readonly detail: string
-}> {
-  override get message(): string {
-    return `Cannot read the metagraph snapshot ${this.file}: ${this.detail}. Pass --metagraph with a snapshot file (CONTRACT §8 format, e.g. examples/metagraph.json).`
-  }
-}
 
 /** The miner's hotkey is not in the metagraph, so every validator would refuse it. */
 export class HotkeyNotRegistered extends Data.TaggedError("HotkeyNotRegistered")<{
@@ -81,10 +62,10 @@ export class BadUsage extends Data.TaggedError("BadUsage")<{
 /** The report is printed and no validator accepted / holds a valid PAT; it says what to do. */
 export class Unsuccessful extends Data.TaggedError("Unsuccessful")<{}> {}
 
-/** Every way a miner command can end short of success. */
+/** Every way a miner command can end short of success; the axon's `WalletError` and `MetagraphError` messages say what to do. */
 export type MinerError =
-  | WalletUnavailable
-  | MetagraphUnavailable
+  | WalletError
+  | MetagraphError
   | HotkeyNotRegistered
   | NoEligibleValidators
   | PatRejectedByGitHub
@@ -95,8 +76,8 @@ export type MinerError =
 
 /** CONTRACT §9: 2 for bad usage, 1 for a failure the user can act on. */
 export const exitCodeOf: (error: MinerError) => 1 | 2 = Match.typeTags<MinerError, 1 | 2>()({
-  WalletUnavailable: () => 1,
-  MetagraphUnavailable: () => 1,
+  WalletError: () => 1,
+  MetagraphError: () => 1,
   HotkeyNotRegistered: () => 1,
   NoEligibleValidators: () => 1,
   PatRejectedByGitHub: () => 1,

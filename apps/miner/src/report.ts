@@ -1,3 +1,4 @@
+import type { SynapseName } from "@gittensor-pat/axon"
 import { countCategories, type Hotkey, type Uid } from "@gittensor-pat/core"
 import type { Skipped } from "./selection.js"
 import type { Survey } from "./surveys.js"
@@ -23,8 +24,8 @@ export interface Report<F, C> {
 }
 
 /** How many validators fell in each of the survey's categories (all present, 0 included). */
-export const countsOf = <F, C extends string>(
-  survey: Survey<F, C>,
+export const countsOf = <F, C extends string, N extends SynapseName>(
+  survey: Survey<F, C, N>,
   report: Report<F, C>
 ): Record<C, number> =>
   countCategories(
@@ -33,12 +34,12 @@ export const countsOf = <F, C extends string>(
   )
 
 /** True when at least one validator reached the survey's success category. */
-export const succeeded = <F, C extends string>(survey: Survey<F, C>, report: Report<F, C>): boolean =>
+export const succeeded = <F, C extends string, N extends SynapseName>(survey: Survey<F, C, N>, report: Report<F, C>): boolean =>
   report.rows.some((row) => row.category === survey.success)
 
 /** The `--json` document of CONTRACT §9. */
-export const toDocument = <F, C extends string>(
-  survey: Survey<F, C>,
+export const toDocument = <F, C extends string, N extends SynapseName>(
+  survey: Survey<F, C, N>,
   report: Report<F, C>
 ): Record<string, unknown> => ({
   success: succeeded(survey, report),
@@ -57,7 +58,7 @@ export const toDocument = <F, C extends string>(
 })
 
 /** The table, the skipped neurons and the summary line, for people. */
-export const renderReport = <F extends { readonly rejection_reason: string | null }, C extends string>(survey: Survey<F, C>, report: Report<F, C>): string =>
+export const renderReport = <F extends { readonly rejection_reason: string | null }, C extends string, N extends SynapseName>(survey: Survey<F, C, N>, report: Report<F, C>): string =>
   [
     renderTable(
       report.rows.map((row) => ({

@@ -6,6 +6,7 @@ import {
   CheckCategories,
   checkCategory
 } from "@gittensor-pat/core"
+import type { SynapseName, SynapseResponse } from "@gittensor-pat/axon"
 import type { Option } from "effect"
 
 /** A check's response fields as the miner reports them; null where no answer came. */
@@ -25,9 +26,9 @@ export interface PostAnswer {
  * What differs between asking every validator to store the PAT and asking whether they
  * hold one: the synapse, its fields, how an answer is filed, and what the summary says.
  */
-export interface Survey<F, C extends string> {
+export interface Survey<F, C extends string, N extends SynapseName> {
   readonly command: "post" | "check"
-  readonly synapse: "PatBroadcastSynapse" | "PatCheckSynapse"
+  readonly synapse: N
   readonly categories: ReadonlyArray<C>
   /** The category that makes the run a success (exit 0) when any validator reaches it. */
   readonly success: C
@@ -35,7 +36,7 @@ export interface Survey<F, C extends string> {
   /** The fields reported for a validator that gave no answer. */
   readonly unanswered: F
   /** Keeps only the response fields, so nothing else of the synapse reaches the report. */
-  readonly fieldsOf: (response: F) => F
+  readonly fieldsOf: (response: SynapseResponse[N]) => F
   readonly categorize: (answer: Option.Option<F>) => C
   readonly summary: (counts: Readonly<Record<C, number>>, total: number) => string
 }
@@ -44,7 +45,7 @@ const clause = (count: number, text: string): ReadonlyArray<string> =>
   count > 0 ? [`${count} ${text}`] : []
 
 /** `PatCheckSynapse`: does each validator hold a working PAT for this miner? */
-export const checkSurvey: Survey<CheckAnswer, CheckCategory> = {
+export const checkSurvey: Survey<CheckAnswer, CheckCategory, "PatCheckSynapse"> = {
   command: "check",
   synapse: "PatCheckSynapse",
   categories: CheckCategories,
@@ -64,7 +65,7 @@ export const checkSurvey: Survey<CheckAnswer, CheckCategory> = {
 }
 
 /** `PatBroadcastSynapse`: hand the PAT to each validator. */
-export const postSurvey: Survey<PostAnswer, BroadcastCategory> = {
+export const postSurvey: Survey<PostAnswer, BroadcastCategory, "PatBroadcastSynapse"> = {
   command: "post",
   synapse: "PatBroadcastSynapse",
   categories: BroadcastCategories,

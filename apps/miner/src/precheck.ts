@@ -1,0 +1,53 @@
+import { Deadline, GitHub, type InvalidPatError, Messages, type Pat, type TransientGitHubError } from "@gittensor-pat/core"
+import { Data, Duration, Effect, Either, Match } from "effect"
+
+/** What GitHub itself says about the PAT before anything is sent to validators. */
+export type LocalVerdict = Data.TaggedEnum<{
+  /** Both questions answered: the token works, as `login`. */
+  Usable: { readonly login: string }
+  /** GitHub refused it conclusively; `reason` is what a validator would report. */
+  Rejected: { readonly reason: string }
+  /** No conclusive answer (outage, rate limit, timeout): says nothing about the token. */
+  Unreachable: {}
+}>
+/** Constructors and matchers of `LocalVerdict`. */
+export const LocalVerdict = Data.taggedEnum<LocalVerdict>()
+
+/** How long the local check may take in all, retries included. */
+export const precheckBudget = Duration.seconds(15)
+
+type Answer<A> = Either.Either<A, TransientGitHubError | InvalidPatError>
+
+/**
+ * The validators' order of judgement (CONTRACT §5): the identity lookup decides first,
+ * then the test query; an inconclusive step never makes the token invalid.
+ */
+const judge = (identity: Answer<unknown>, testQuery: Answer<string>): LocalVerdict =>
+  Either.match(identity, {
+    onLeft: Match.valueTags({
+      TransientGitHubError: () => LocalVerdict.Unreachable(),
+      InvalidPatError: (error) => LocalVerdict.Rejected({ reason: error.message })
+    }),
+    onRight: () =>
+      Either.match(testQuery, {
+        onLeft: Match.valueTags({
+          TransientGitHubError: () => LocalVerdict.Unreachable(),
+          InvalidPatError: (error) => LocalVerdict.Rejected({ reason: Messages.testQueryFailed(error.message) })
+        }),
+        onRight: (login) => LocalVerdict.Usable({ login })
+      })
+  })
+
+/** Asks GitHub the validators' two questions about `pat`, both at once, within `precheckBudget`. */
+export const precheck = Effect.fn("miner.precheck")(function* (pat: Pat) {
+  const github = yield* GitHub
+  const deadline = yield* Deadline.after(precheckBudget)
+  const [identity, testQuery] = yield* Effect.all(
+    [
+      github.identity(pat).pipe(Deadline.bound(deadline, "identity"), Effect.either),
+      github.testQuery(pat).pipe(Deadline.bound(deadline, "test-query"), Effect.either)
+    ],
+    { concurrency: 2 }
+  )
+  return judge(identity, testQuery)
+})

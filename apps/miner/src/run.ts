@@ -1,0 +1,48 @@
+import { stripVTControlCharacters } from "node:util"
+import { HelpDoc, ValidationError } from "@effect/cli"
+import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+import { Console, Effect, Layer, Logger } from "effect"
+import { cli } from "./commands.js"
+import { exitCodeOf } from "./errors.js"
+import * as Interaction from "./Interaction.js"
+import * as Progress from "./Progress.js"
+import { failureDocument } from "./output.js"
+import { checkSurvey, postSurvey } from "./surveys.js"
+
+/** CONTRACT §9's exit codes: 0 success, 1 a failure the user can act on, 2 bad usage. */
+export type ExitCode = 0 | 1 | 2
+
+/**
+ * Bad usage exits 2. @effect/cli has already printed the problem on stderr; with
+ * `--json`, stdout still gets the command's document so that it is always JSON.
+ */
+const badUsage = (argv: ReadonlyArray<string>, error: ValidationError.ValidationError) => {
+  if (!argv.includes("--json")) {
+    return Effect.succeed<ExitCode>(2)
+  }
+  const message = stripVTControlCharacters(HelpDoc.toAnsiText(error.error)).trim()
+  const document = argv.includes("post")
+    ? failureDocument(postSurvey, message)
+    : failureDocument(checkSurvey, message)
+  return Console.log(JSON.stringify(document, null, 2)).pipe(Effect.as<ExitCode>(2))
+}
+
+// stdout carries only the report (one JSON document with --json); log lines go to stderr.
+const logsToStderr = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
+
+/** Runs the miner CLI on `argv` (`[runtime, script, ...args]`) and yields its exit code. */
+export const runCli = (argv: ReadonlyArray<string>) =>
+  cli(argv).pipe(
+    Effect.as<ExitCode>(0),
+    Effect.catchAll((error) =>
+      ValidationError.isValidationError(error) ? badUsage(argv, error) : Effect.succeed<ExitCode>(exitCodeOf(error))
+    ),
+    Effect.provide(logsToStderr)
+  )
+
+/** What the CLI needs from Node: files, terminal, HTTP client, progress and prompts. */
+export const layerNode = Layer.mergeAll(
+  Progress.layerNode,
+  Interaction.layerNode,
+  NodeHttpClient.layerUndici
+).pipe(Layer.provideMerge(NodeContext.layer))

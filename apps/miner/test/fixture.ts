@@ -1,0 +1,124 @@
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { join } from "node:path"
+import { FileSystem } from "@effect/platform"
+import { type Keypair, keypairFromSeed, writeHotkey } from "@gittensor-pat/axon"
+import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
+import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
+import { startValidator } from "@gittensor-pat/validator"
+import { Effect, Layer, Redacted } from "effect"
+
+/** A fixed test key: the n-th of a family, never used outside tests. */
+export const testKey = (n: number): Effect.Effect<Keypair> =>
+  Effect.orDie(keypairFromSeed(new Uint8Array(32).fill(n)))
+
+/** How one validator of a test subnet behaves. */
+export interface ValidatorSpec {
+  /** The GitHub API this validator asks (a fake's url). */
+  readonly githubUrl: string
+  /** Entries its store holds before the test (stored for the miner's uid). */
+  readonly stored?: { readonly pat: string; readonly githubId: string; readonly hotkey?: string }
+}
+
+/** The miner's wallet flags for a wallet written under `root`. */
+export const walletArgs = (root: string): ReadonlyArray<string> => [
+  "--wallet.path",
+  join(root, "wallets"),
+  "--wallet.name",
+  "miner",
+  "--wallet.hotkey",
+  "default"
+]
+
+const minerUid = 1
+
+/** A neuron line of a metagraph snapshot file (CONTRACT §8). */
+export interface SnapshotNeuron {
+  readonly uid: number
+  readonly hotkey: string
+  readonly stake: number
+  readonly validator_trust: number
+  readonly axon: { readonly ip: string; readonly port: number }
+}
+
+/** Writes a CONTRACT §8 snapshot holding `neurons` (uids must equal indexes). */
+export const writeSnapshot = (file: string, neurons: ReadonlyArray<SnapshotNeuron>) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    fs.writeFileString(file, JSON.stringify({ netuid: 74, block: 4500000, neurons }, null, 2))
+  )
+
+/** An HTTP server on loopback that accepts requests and never answers them. */
+export const silentServer = Effect.acquireRelease(
+  Effect.async<Http.Server>((resume) => {
+    const server = Http.createServer(() => {})
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) =>
+    Effect.async<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
+).pipe(Effect.map((server) => (server.address() as AddressInfo).port))
+
+/**
+ * A subnet on loopback: the miner (uid 1, wallet written under a temp folder) and one
+ * real validator per spec (uids 0, 2, 3, …), each with its own in-memory store and its
+ * own GitHub. Returns the temp folder, the miner's key and the metagraph neurons.
+ */
+export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const root = yield* fs.makeTempDirectoryScoped({ prefix: "miner-cli-" })
+    const miner = yield* testKey(1)
+    yield* Effect.orDie(writeHotkey({ path: join(root, "wallets"), name: "miner", hotkey: "default" }, miner))
+    const uids = specs.map((_, i) => (i === 0 ? 0 : i + 1))
+    const keys = yield* Effect.forEach(uids, (uid) => testKey(100 + uid))
+    const registry = [...uids, minerUid]
+      .sort((a, b) => a - b)
+      .map((uid) =>
+        Neuron.make({
+          uid: Uid.make(uid),
+          hotkey: Hotkey.make(uid === minerUid ? miner.address : keys[uids.indexOf(uid)]!.address),
+          stake: uid === minerUid ? 0 : 100000,
+          validatorTrust: uid === minerUid ? 0 : 1,
+          axon: { ip: "127.0.0.1", port: 0 }
+        })
+      )
+    // Each validator's ports live as long as the test's scope, like the validator itself.
+    const validators = yield* Effect.forEach(specs, (spec, i) => {
+      const entries =
+        spec.stored === undefined
+          ? []
+          : [
+              PatEntry.make({
+                uid: Uid.make(minerUid),
+                hotkey: Hotkey.make(spec.stored.hotkey ?? miner.address),
+                pat: Redacted.make(spec.stored.pat),
+                githubId: GitHubId.make(spec.stored.githubId),
+                storedAt: "2026-01-01T00:00:00.000Z"
+              })
+            ]
+      const ports = Layer.mergeAll(
+        GitHubHttp.layerNode({ baseUrl: spec.githubUrl, retryBaseDelay: "20 millis" }),
+        InMemoryPatStore.layer({ entries }),
+        StaticMetagraph.layer(registry)
+      )
+      return Effect.flatMap(Layer.build(ports), (context) =>
+        startValidator({ keypair: keys[i]!, rateLimit: 0 }).pipe(Effect.provide(context))
+      )
+    })
+    const neurons: ReadonlyArray<SnapshotNeuron> = registry.map((n) => {
+      const at = uids.indexOf(n.uid)
+      return {
+        uid: n.uid,
+        hotkey: n.hotkey,
+        stake: n.stake,
+        validator_trust: n.validatorTrust,
+        axon: at === -1 ? { ip: "0.0.0.0", port: 0 } : { ip: "127.0.0.1", port: validators[at]!.port }
+      }
+    })
+    const metagraph = join(root, "metagraph.json")
+    yield* writeSnapshot(metagraph, neurons)
+    return { root, miner, neurons, metagraph, args: [...walletArgs(root), "--metagraph", metagraph] }
+  })

@@ -1,0 +1,53 @@
+import { format } from "node:util"
+import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+import { ConfigProvider, type Console, Effect, Layer } from "effect"
+import { Interaction, unattended } from "../src/Interaction.js"
+import * as Progress from "../src/Progress.js"
+import { runCli } from "../src/run.js"
+
+/** What one in-process run of the CLI printed, and how it exited. */
+export interface MinerRun {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs the miner CLI in this process as `miner <args>`, with `env` as its only
+ * environment, nobody at the keyboard unless `interaction` says otherwise, and stdout /
+ * stderr captured separately.
+ */
+export const runMiner = (
+  args: ReadonlyArray<string>,
+  options: {
+    readonly env?: Record<string, string>
+    readonly interaction?: Layer.Layer<Interaction>
+  } = {}
+) =>
+  Effect.gen(function* () {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const base = yield* Effect.console
+    const toOut = (...args: ReadonlyArray<unknown>) => void stdout.push(format(...args))
+    const toErr = (...args: ReadonlyArray<unknown>) => void stderr.push(format(...args))
+    const captured: Console.Console = {
+      ...base,
+      log: (...args) => Effect.sync(() => toOut(...args)),
+      info: (...args) => Effect.sync(() => toOut(...args)),
+      error: (...args) => Effect.sync(() => toErr(...args)),
+      warn: (...args) => Effect.sync(() => toErr(...args)),
+      unsafe: { ...base.unsafe, log: toOut, info: toOut, error: toErr, warn: toErr }
+    }
+    const layer = Layer.mergeAll(
+      Progress.layerLines,
+      options.interaction ?? Layer.succeed(Interaction, unattended),
+      NodeHttpClient.layerUndici,
+      NodeContext.layer
+    )
+    const exitCode = yield* runCli(["node", "miner", ...args]).pipe(
+      Effect.provide(layer),
+      Effect.withConsole(captured),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {}))))
+    )
+    return { exitCode, stdout: stdout.join("\n"), stderr: stderr.join("\n") } satisfies MinerRun
+  })
