@@ -1,6 +1,21 @@
 import { FileSystem } from "@effect/platform"
 import { Hotkey, Metagraph, Neuron, Uid } from "@gittensor-pat/core"
-import { Clock, Context, type Duration, Effect, Either, Layer, Option, ParseResult, Ref, Schedule, Schema } from "effect"
+import {
+  Clock,
+  Config,
+  type ConfigError,
+  Context,
+  type Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  Ref,
+  Schedule,
+  type Scope,
+  Schema
+} from "effect"
 import { MetagraphError } from "./errors.js"
 
 // CONTRACT §8, snake_case as the Python side writes it; extra fields are ignored.
@@ -125,45 +140,58 @@ const fingerprint = (info: FileSystem.File.Info): string =>
     .join(":")
 
 /**
- * The `Metagraph` port over a snapshot file. The layer fails if the file cannot be loaded
- * at start; afterwards it reloads whenever the file changes, and a bad reload is logged and
- * ignored so the last good snapshot keeps being served.
+ * The `Metagraph` port over a snapshot file, with its `MetagraphStatus`. Fails if the file
+ * cannot be loaded now; afterwards it reloads whenever the file changes (checked every
+ * `pollInterval`, for as long as the scope lives), and a bad reload is logged and ignored
+ * so the last good snapshot keeps being served.
  */
+const make = (
+  options: MetagraphSnapshotOptions
+): Effect.Effect<Context.Context<Metagraph | MetagraphStatus>, MetagraphError, FileSystem.FileSystem | Scope.Scope> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const stamp = fs.stat(options.path).pipe(Effect.map(fingerprint), Effect.orElseSucceed(() => "missing"))
+    const seen = yield* Ref.make(yield* stamp)
+    const first = yield* readMetagraphSnapshot(options.path)
+    const state = yield* Ref.make(load(options.path, first, yield* Clock.currentTimeMillis))
+
+    const reload = Effect.gen(function* () {
+      const current = yield* stamp
+      if (current === (yield* Ref.get(seen))) return
+      yield* Ref.set(seen, current)
+      const result = yield* Effect.either(readMetagraphSnapshot(options.path))
+      if (Either.isLeft(result)) {
+        yield* Effect.logError(`${result.left.message}; still serving the last good snapshot`)
+        yield* Ref.update(state, (s) => ({ ...s, health: { ...s.health, lastError: Option.some(result.left.message) } }))
+        return
+      }
+      const loaded = load(options.path, result.right, yield* Clock.currentTimeMillis)
+      yield* Ref.set(state, loaded)
+      yield* Effect.logInfo(`Metagraph snapshot reloaded: block ${loaded.health.block}, ${loaded.health.neurons} neurons`)
+    })
+    yield* Effect.forkScoped(Effect.repeat(reload, Schedule.spaced(options.pollInterval ?? "2 seconds")))
+
+    const snapshot = Effect.map(Ref.get(state), (s) => s.snapshot)
+    const metagraph = Metagraph.of({
+      uidOf: (hotkey) => Effect.map(Ref.get(state), (s) => Option.fromNullable(s.byHotkey.get(hotkey))),
+      stakeOf: (uid) => Effect.map(snapshot, (s) => s.neurons[uid]?.stake ?? 0),
+      hotkeys: Effect.map(snapshot, (s) => s.neurons.map((neuron) => neuron.hotkey)),
+      neurons: Effect.map(snapshot, (s) => s.neurons)
+    })
+    const status = MetagraphStatus.of({ health: Effect.map(Ref.get(state), (s) => s.health) })
+    return Context.make(Metagraph, metagraph).pipe(Context.add(MetagraphStatus, status))
+  })
+
+/** The snapshot-backed `Metagraph` and its `MetagraphStatus`, as a constructor and layers. */
 export const MetagraphSnapshot = {
-  layer: (options: MetagraphSnapshotOptions): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError, FileSystem.FileSystem> =>
-    Layer.scopedContext(
-      Effect.gen(function* () {
-        const fs = yield* FileSystem.FileSystem
-        const stamp = fs.stat(options.path).pipe(Effect.map(fingerprint), Effect.orElseSucceed(() => "missing"))
-        const firstStamp = yield* stamp
-        const state = yield* Ref.make(load(options.path, yield* readMetagraphSnapshot(options.path), yield* Clock.currentTimeMillis))
-        const seen = yield* Ref.make(firstStamp)
-
-        const reload = Effect.gen(function* () {
-          const current = yield* stamp
-          if (current === (yield* Ref.get(seen))) return
-          yield* Ref.set(seen, current)
-          const result = yield* Effect.either(readMetagraphSnapshot(options.path))
-          if (Either.isLeft(result)) {
-            yield* Effect.logError(`${result.left.message}; still serving the last good snapshot`)
-            yield* Ref.update(state, (s) => ({ ...s, health: { ...s.health, lastError: Option.some(result.left.message) } }))
-            return
-          }
-          const loaded = load(options.path, result.right, yield* Clock.currentTimeMillis)
-          yield* Ref.set(state, loaded)
-          yield* Effect.logInfo(`Metagraph snapshot reloaded: block ${loaded.health.block}, ${loaded.health.neurons} neurons`)
-        })
-        yield* Effect.forkScoped(Effect.repeat(reload, Schedule.spaced(options.pollInterval ?? "2 seconds")))
-
-        const snapshot = Effect.map(Ref.get(state), (s) => s.snapshot)
-        const metagraph = Metagraph.of({
-          uidOf: (hotkey) => Effect.map(Ref.get(state), (s) => Option.fromNullable(s.byHotkey.get(hotkey))),
-          stakeOf: (uid) => Effect.map(snapshot, (s) => s.neurons[uid]?.stake ?? 0),
-          hotkeys: Effect.map(snapshot, (s) => s.neurons.map((neuron) => neuron.hotkey)),
-          neurons: Effect.map(snapshot, (s) => s.neurons)
-        })
-        const status = MetagraphStatus.of({ health: Effect.map(Ref.get(state), (s) => s.health) })
-        return Context.make(Metagraph, metagraph).pipe(Context.add(MetagraphStatus, status))
-      })
-    )
+  make,
+  /** The services for `options`; the reload poller runs while the layer lives. */
+  layer: (
+    options: MetagraphSnapshotOptions
+  ): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError, FileSystem.FileSystem> => Layer.scopedContext(make(options)),
+  /** As `layer`, with the options read from `Config`. */
+  layerConfig: (
+    config: Config.Config.Wrap<MetagraphSnapshotOptions>
+  ): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError | ConfigError.ConfigError, FileSystem.FileSystem> =>
+    Layer.scopedContext(Effect.flatMap(Config.unwrap(config), make))
 }

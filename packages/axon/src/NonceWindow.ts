@@ -1,4 +1,4 @@
-import { Clock, Context, Effect, Layer } from "effect"
+import { Clock, Config, type ConfigError, Context, Effect, Layer } from "effect"
 import { NonceRejectedError } from "./errors.js"
 
 const NS_PER_SECOND = 1_000_000_000
@@ -81,4 +81,10 @@ export class NonceWindow extends Context.Tag("@gittensor-pat/axon/NonceWindow")<
   /** The window as a layer; each build starts empty. */
   static readonly layer = (options: NonceWindowOptions = {}): Layer.Layer<NonceWindow> =>
     Layer.effect(NonceWindow, NonceWindow.make(options))
+
+  /** The window with its options read from `Config`. */
+  static readonly layerConfig = (
+    config: Config.Config.Wrap<NonceWindowOptions>
+  ): Layer.Layer<NonceWindow, ConfigError.ConfigError> =>
+    Layer.effect(NonceWindow, Effect.flatMap(Config.unwrap(config), NonceWindow.make))
 }

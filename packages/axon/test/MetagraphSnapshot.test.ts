@@ -4,7 +4,7 @@ import { FileSystem } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
 import { Hotkey, Metagraph, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Layer, Logger, Option } from "effect"
+import { Config, ConfigProvider, Effect, Either, Layer, Logger, Option } from "effect"
 import { MetagraphSnapshot, MetagraphStatus, parseMetagraphSnapshot, readMetagraphSnapshot } from "../src/index.js"
 
 const neuron = (uid: number, hotkey: string, stake = 10) => ({
@@ -120,6 +120,20 @@ describe("metagraph snapshot", () => {
       writeFileSync(path, snapshotText(1, [neuron(3, "5A")]))
       const error = yield* Effect.flip(Layer.build(MetagraphSnapshot.layer({ path })))
       assert.include(error.message, "uid must equal the index")
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.scoped("layerConfig reads the file path from Config", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      writeFileSync(path, snapshotText(7, [neuron(0, "5A")]))
+      const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["GITTENSOR_METAGRAPH_FILE", path]])))
+      const context = yield* Layer.build(
+        MetagraphSnapshot.layerConfig({ path: Config.string("GITTENSOR_METAGRAPH_FILE") }).pipe(Layer.provide(provider))
+      )
+      const health = yield* Effect.flatMap(Effect.provide(MetagraphStatus, context), (status) => status.health)
+      assert.strictEqual(health.block, 7)
+      assert.strictEqual(health.path, path)
     }).pipe(Effect.provide(NodeFileSystem.layer))
   )
 })
