@@ -1,11 +1,11 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import type { PlatformError } from "@effect/platform/Error"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { type PatEntry, PatStore, type SaveGuard, StoreUnavailableError, type Uid } from "@gittensor-pat/core"
-import { Array as Arr, Config, type ConfigError, type Context, Effect, Either, Layer, Option, type Scope } from "effect"
+import { type PatEntry, PatStore, type SaveGuard, type StoreUnavailableError, type Uid } from "@gittensor-pat/core"
+import { Array as Arr, Config, type ConfigError, type Context, Effect, Layer, Option, type Scope } from "effect"
 import * as NodePath from "node:path"
-import { removeStaleTemps, writeAtomic } from "./atomicWrite.js"
-import { decodeFile, encodeFile, type StoredEntry, upsert } from "./wire.js"
+import { removeStaleTemps } from "./atomicWrite.js"
+import { isSystemError, makeStoreFile, unavailable } from "./storeFile.js"
+import { type StoredEntry, upsert } from "./wire.js"
 import { acquireWriterLock, type StoreLockedError } from "./writerLock.js"
 
 /** Where the store lives. */
@@ -16,28 +16,6 @@ export interface Options {
 
 /** The path when `GITTENSOR_MINER_PATS_FILE` is unset or empty (relative to the cwd). */
 export const defaultPath = "data/miner_pats.json"
-
-// PlatformError messages name the path and the syscall, never the file's content.
-const unavailable = (operation: "read" | "write") => (error: PlatformError) =>
-  new StoreUnavailableError({ operation, detail: error.message })
-
-const isNotFound = (error: PlatformError) => error._tag === "SystemError" && error.reason === "NotFound"
-
-/** The entries in the file at `path`; a missing file is an empty store. */
-const readStored = (
-  fs: FileSystem.FileSystem,
-  path: string
-): Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError> =>
-  fs.readFileString(path).pipe(
-    Effect.catchIf(isNotFound, () => Effect.succeed("[]")),
-    Effect.mapError(unavailable("read")),
-    Effect.flatMap((text) =>
-      Either.match(decodeFile(text), {
-        onLeft: (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason}` }),
-        onRight: Effect.succeed
-      })
-    )
-  )
 
 const entryOf = (stored: ReadonlyArray<StoredEntry>, uid: Uid): Option.Option<PatEntry> =>
   Option.map(
@@ -55,10 +33,7 @@ export const ensure = (path: string): Effect.Effect<void, StoreUnavailableError,
     yield* fs.makeDirectory(NodePath.dirname(path), { recursive: true })
     yield* fs.writeFileString(path, "[]", { flag: "wx", mode: 0o600 })
   }).pipe(
-    Effect.catchIf(
-      (error) => error._tag === "SystemError" && error.reason === "AlreadyExists",
-      () => Effect.void
-    ),
+    Effect.catchIf(isSystemError("AlreadyExists"), () => Effect.void),
     Effect.mapError(unavailable("write"))
   )
 
@@ -80,26 +55,23 @@ export const make = (
     const removed = yield* removeStaleTemps(path).pipe(Effect.mapError(unavailable("write")))
     if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
     const writers = yield* Effect.makeSemaphore(1)
-    const read = readStored(fs, path)
+    const file = yield* makeStoreFile(path)
 
     const get = Effect.fn("JsonFilePatStore.get")(function* (uid: Uid) {
-      return entryOf(yield* read, uid)
+      return entryOf(yield* file.read, uid)
     })
 
     const save = Effect.fn("JsonFilePatStore.save")(
       function* (entry: PatEntry, guard: SaveGuard) {
-        const stored = yield* read
+        const stored = yield* file.read
         yield* guard(entryOf(stored, entry.uid))
-        yield* writeAtomic(path, encodeFile(upsert(stored, entry))).pipe(
-          Effect.provideService(FileSystem.FileSystem, fs),
-          Effect.mapError(unavailable("write"))
-        )
+        yield* file.write(upsert(stored, entry))
       },
       // A deadline or a shutdown must never cut a write in half, nor let two interleave.
       (effect) => writers.withPermits(1)(Effect.uninterruptible(effect))
     )
 
-    const snapshot = read.pipe(
+    const snapshot = file.read.pipe(
       Effect.map(Arr.map((s) => s.entry)),
       Effect.catchTag("StoreUnavailableError", (error) =>
         Effect.as(

@@ -1,6 +1,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import { Data, Effect, Option, type Scope } from "effect"
+import { isSystemError } from "./storeFile.js"
 
 /** Another live process already holds the store open for writing. */
 export class StoreLockedError extends Data.TaggedError("StoreLockedError")<{
@@ -15,9 +16,6 @@ export class StoreLockedError extends Data.TaggedError("StoreLockedError")<{
     return `The PAT store is already open for writing by ${owner} (lock file ${this.lockPath}). Stop that validator first; if no validator is running, delete the lock file.`
   }
 }
-
-const isSystemError = (reason: "AlreadyExists" | "NotFound") => (error: PlatformError) =>
-  error._tag === "SystemError" && error.reason === reason
 
 const parsePid = (text: string): Option.Option<number> =>
   /^\d+$/.test(text.trim()) ? Option.some(Number(text.trim())) : Option.none()

@@ -93,6 +93,22 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
     )
   }
 
+  it.scoped("a change another program makes to the file is seen by the very next read, even at the same length", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* tempStorePath
+      const store = yield* JsonFilePatStore.make({ path })
+      yield* store.save(entryOf(1), allowAll)
+      const written = yield* fs.readFileString(path)
+      const edited = written.replace('"github_id": "1001-1"', '"github_id": "9999-1"')
+      assert.strictEqual(edited.length, written.length)
+      yield* fs.writeFileString(path, edited)
+      assert.strictEqual(Option.getOrThrow(yield* store.get(Uid.make(1))).githubId, "9999-1")
+      yield* fs.writeFileString(path, edited.slice(0, -2))
+      assert.strictEqual((yield* Effect.flip(store.get(Uid.make(1))))._tag, "StoreUnavailableError")
+    })
+  )
+
   it.scoped("200 concurrent saves of distinct uids are all kept", () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as esbuild from "esbuild"
 import { Effect, Either, Random } from "effect"
 import { spawn } from "node:child_process"
-import { readdirSync } from "node:fs"
+import { existsSync, readdirSync } from "node:fs"
 import * as NodePath from "node:path"
 import { JsonFilePatStore } from "../src/index.js"
 import { decodeFile } from "../src/wire.js"
@@ -23,7 +23,9 @@ interface Run {
   readonly tempsAfterKill: number
 }
 
-const tempsIn = (directory: string): Array<string> => readdirSync(directory).filter((name) => name.endsWith(".tmp"))
+// A child killed early may not have created the folder yet.
+const tempsIn = (directory: string): Array<string> =>
+  existsSync(directory) ? readdirSync(directory).filter((name) => name.endsWith(".tmp")) : []
 
 /** Bundled once, so that each of the many starts takes a fraction of a second. */
 const bundleChild = (directory: string) =>
