@@ -66,8 +66,10 @@ export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {
         HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
       )
     ),
-    // GitHub gets exactly the contract's headers, not our trace context.
-    HttpClient.withTracerPropagation(false)
+    // GitHub gets exactly the contract's headers, not our trace context; and a span per
+    // request (with an attribute per header) would cost more than the call at full load.
+    HttpClient.withTracerPropagation(false),
+    HttpClient.withTracerDisabledWhen(() => true)
   )
   const policy = {
     attemptTimeoutMs: Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15)),

@@ -1,5 +1,5 @@
 import type { GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
-import type { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Stream } from "effect"
 import { type GitHubAnswer, transient } from "./GitHubAnswer.js"
 
@@ -46,6 +46,13 @@ const readCapped = (stream: Stream.Stream<Uint8Array, unknown>, maxBytes: number
     Effect.map((collected) => decoder.decode(concat(collected).subarray(0, maxBytes)))
   )
 
+/** The body as text, the whole of it only when its declared length is within `maxBytes`. */
+const readBody = (response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  // The common case takes the cheaper path; streaming is for bodies of unknown or huge size.
+  return declared <= maxBytes ? response.text : readCapped(response.stream, maxBytes)
+}
+
 /**
  * Sends one request and reads its answer within `budget`. Every way of not getting an
  * answer (refused, reset, DNS, TLS, a body cut short, time up) is transient; any status
@@ -62,7 +69,7 @@ export const exchange = (
   ): Effect.Effect<GitHubAnswer, TransientGitHubError> =>
     client.execute(request).pipe(
       Effect.flatMap((response) =>
-        Effect.map(readCapped(response.stream, maxBodyBytes), (body) => ({
+        Effect.map(readBody(response, maxBodyBytes), (body) => ({
           status: response.status,
           headers: response.headers,
           body

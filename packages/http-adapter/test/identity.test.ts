@@ -10,6 +10,7 @@ const retries = 2
 const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind: string, calls: number]> = [
   ["200 numeric id", { status: 200, json: { id: 583231, login: "octocat" } }, "success", 1],
   ["200 string id", { status: 200, json: { id: "583231" } }, "success", 1],
+  ["200 chunked, no content-length", { status: 200, json: { id: 583231 }, headers: { "transfer-encoding": "chunked" } }, "success", 1],
   ["200 body not JSON", { status: 200, body: "<html>oops</html>" }, "TransientGitHubError", retries + 1],
   ["200 without id", { status: 200, json: { login: "octocat" } }, "TransientGitHubError", retries + 1],
   ["200 id null", { status: 200, json: { id: null } }, "TransientGitHubError", retries + 1],

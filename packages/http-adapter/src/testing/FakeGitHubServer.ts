@@ -46,9 +46,11 @@ const readBody = (request: IncomingMessage): Promise<string> =>
 
 const send = (response: ServerResponse, answer: FakeAnswer): void => {
   const body = answer.body ?? (answer.json === undefined ? "" : JSON.stringify(answer.json))
+  // A scripted `transfer-encoding: chunked` answers without a length, as GitHub often does.
+  const chunked = answer.headers?.["transfer-encoding"] === "chunked"
   response.writeHead(answer.status, {
     "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
+    ...(chunked ? {} : { "content-length": Buffer.byteLength(body) }),
     ...answer.headers
   })
   response.end(body)
