@@ -75,6 +75,7 @@ export const startValidator = (
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {
+        yield* Effect.logInfo("shutting down: no new requests; finishing those in flight")
         node.close()
         const { unfinishedRequests } = yield* drain.drain(options.shutdownGrace ?? Duration.seconds(10))
         if (unfinishedRequests > 0) {
@@ -83,6 +84,7 @@ export const startValidator = (
           )
         }
         node.closeAllConnections()
+        yield* Effect.logInfo("stopped")
       })
     )
     return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, host, port, hotkey: options.keypair.address }

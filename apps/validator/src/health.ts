@@ -1,21 +1,28 @@
 import { HttpServerResponse } from "@effect/platform"
 import { Metagraph, PatStore, type Uid } from "@gittensor-pat/core"
-import { Clock, Context, Effect, Option } from "effect"
+import { MetagraphStatus } from "@gittensor-pat/axon"
+import { Clock, Effect, Option } from "effect"
 import { Admission } from "./Admission.js"
 import { Drain } from "./Drain.js"
 import { Metrics } from "./Metrics.js"
 
-/** When the metagraph in use was loaded, and the chain block it describes, if known. */
-export class MetagraphAge extends Context.Tag("@gittensor-pat/validator/MetagraphAge")<
-  MetagraphAge,
-  Effect.Effect<{ readonly loadedAtMillis: number; readonly block: number | undefined }>
->() {}
+interface MetagraphFreshness {
+  readonly ageSeconds: number
+  readonly block: number | null
+  readonly lastError: string | null
+}
 
-const ageSeconds = (now: number) =>
-  Effect.flatMap(Effect.serviceOption(MetagraphAge), (age) =>
-    Option.match(age, {
-      onNone: () => Effect.succeed({ ageSeconds: 0, block: undefined as number | undefined }),
-      onSome: (read) => Effect.map(read, (a) => ({ ageSeconds: Math.max(0, (now - a.loadedAtMillis) / 1_000), block: a.block }))
+// A metagraph without a snapshot behind it (tests, embedders) has no age to report.
+const freshness = (now: number): Effect.Effect<MetagraphFreshness> =>
+  Effect.flatMap(Effect.serviceOption(MetagraphStatus), (status) =>
+    Option.match(status, {
+      onNone: (): Effect.Effect<MetagraphFreshness> => Effect.succeed({ ageSeconds: 0, block: null, lastError: null }),
+      onSome: ({ health }) =>
+        Effect.map(health, (h) => ({
+          ageSeconds: Math.max(0, (now - h.loadedAt) / 1_000),
+          block: h.block,
+          lastError: Option.getOrNull(h.lastError)
+        }))
     })
   )
 
@@ -28,7 +35,7 @@ export const healthz = Effect.gen(function* () {
   const store = yield* PatStore
   const readable = yield* Effect.match(store.get(0 as Uid), { onFailure: () => false, onSuccess: () => true })
   const neurons = (yield* Effect.flatMap(Metagraph, (m) => m.neurons)).length
-  const { ageSeconds: age, block } = yield* ageSeconds(now)
+  const metagraph = yield* freshness(now)
   const load = yield* Effect.flatMap(Admission, (a) => a.load)
   const draining = (yield* Drain).isDraining()
   const ok = readable && neurons > 0 && !draining
@@ -36,7 +43,13 @@ export const healthz = Effect.gen(function* () {
     {
       status: ok ? "ok" : "unhealthy",
       store: { readable },
-      metagraph: { loaded: neurons > 0, neurons, block: block ?? null, age_seconds: Math.round(age) },
+      metagraph: {
+        loaded: neurons > 0,
+        neurons,
+        block: metagraph.block,
+        age_seconds: Math.round(metagraph.ageSeconds),
+        last_reload_error: metagraph.lastError
+      },
       requests: load,
       draining
     },
@@ -48,7 +61,7 @@ export const healthz = Effect.gen(function* () {
 export const metricsText = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
   const load = yield* Effect.flatMap(Admission, (a) => a.load)
-  const { ageSeconds: age } = yield* ageSeconds(now)
-  const text = yield* Effect.flatMap(Metrics, (m) => m.render({ ...load, metagraphAgeSeconds: age }))
+  const { ageSeconds } = yield* freshness(now)
+  const text = yield* Effect.flatMap(Metrics, (m) => m.render({ ...load, metagraphAgeSeconds: ageSeconds }))
   return HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })
 })

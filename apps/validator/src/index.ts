@@ -1,7 +1,6 @@
 export { AdmissionShedError } from "./Admission.js"
 export { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_TIMEOUT_SECONDS } from "./budget.js"
 export { type EmbeddedValidator, startValidatorPromise } from "./embedded.js"
-export { MetagraphAge } from "./health.js"
 export { DEV_WALLET, EXAMPLE_METAGRAPH, resolveSettings, type ServeSettings, UsageError } from "./settings.js"
 export {
   type RunningValidator,

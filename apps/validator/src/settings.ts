@@ -19,6 +19,8 @@ export interface ServeSettings {
   readonly host: string
   readonly port: number
   readonly wallet: WalletLocation
+  /** The wallet is the generated development one: written on first use if missing. */
+  readonly devWallet: boolean
   readonly metagraphPath: string
   readonly githubApiUrl: string
   readonly patsFile: string
@@ -75,7 +77,8 @@ export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings,
     const development = Option.isNone(metagraph)
     const walletGiven =
       Option.isSome(flags.walletName) || Option.isSome(flags.walletHotkey) || Option.isSome(flags.walletPath)
-    const walletDefaults = development && !walletGiven ? DEV_WALLET : REAL_WALLET
+    const devWallet = development && !walletGiven
+    const walletDefaults = devWallet ? DEV_WALLET : REAL_WALLET
     const settings: ServeSettings = {
       development,
       host: Option.getOrElse(flags.host, () => (development ? "127.0.0.1" : "0.0.0.0")),
@@ -85,6 +88,7 @@ export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings,
         name: Option.getOrElse(flags.walletName, () => walletDefaults.name),
         hotkey: Option.getOrElse(flags.walletHotkey, () => walletDefaults.hotkey)
       },
+      devWallet,
       metagraphPath: Option.getOrElse(metagraph, () => EXAMPLE_METAGRAPH),
       githubApiUrl: Option.getOrElse(
         Option.orElse(flags.githubApiUrl, () => envValues.githubApiUrl),

@@ -28,6 +28,7 @@ describe("serve settings (CONTRACT §9)", () => {
       assert.strictEqual(s.host, "127.0.0.1")
       assert.strictEqual(s.port, 8091)
       assert.deepStrictEqual(s.wallet, DEV_WALLET)
+      assert.isTrue(s.devWallet)
       assert.strictEqual(s.metagraphPath, EXAMPLE_METAGRAPH)
       assert.isTrue(s.metagraphPath.endsWith("examples/metagraph.json"))
       assert.strictEqual(s.patsFile, "data/miner_pats.json")
@@ -58,6 +59,7 @@ describe("serve settings (CONTRACT §9)", () => {
         host: "10.0.0.1",
         port: 9001,
         wallet: { path: "/keys", name: "w", hotkey: "h" },
+        devWallet: false,
         metagraphPath: "m.json",
         githubApiUrl: "http://127.0.0.1:1",
         patsFile: "p.json",
@@ -103,6 +105,7 @@ describe("serve settings (CONTRACT §9)", () => {
       const s = yield* settingsOf(["--wallet.name", "mine"])
       assert.isTrue(s.development)
       assert.deepStrictEqual(s.wallet, { path: "~/.bittensor/wallets", name: "mine", hotkey: "default" })
+      assert.isFalse(s.devWallet)
     }))
 
   for (const [args, env_] of [

@@ -1,0 +1,52 @@
+import { NodeFileSystem } from "@effect/platform-node"
+import { MetagraphSnapshot } from "@gittensor-pat/axon"
+import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
+import { Effect, Layer, Logger, LogLevel } from "effect"
+import { loadHotkey } from "./hotkey.js"
+import type { ServeSettings } from "./settings.js"
+import { startValidator } from "./Validator.js"
+
+const developmentNotice = (settings: ServeSettings, hotkey: string) =>
+  Effect.logWarning(
+    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --metagraph FILE --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
+  ).pipe(Effect.annotateLogs({ hotkey, metagraph: settings.metagraphPath, pats_file: settings.patsFile }))
+
+/** The ports of a real validator: GitHub over HTTP, the JSON store, the metagraph snapshot file. */
+export const productionPorts = (settings: ServeSettings) =>
+  Layer.mergeAll(
+    GitHubHttp.layerNode({ baseUrl: settings.githubApiUrl }),
+    Layer.unwrapEffect(
+      Effect.as(JsonFilePatStore.ensure(settings.patsFile), JsonFilePatStore.layerNode({ path: settings.patsFile }))
+    ),
+    MetagraphSnapshot.layer({ path: settings.metagraphPath })
+  ).pipe(Layer.provide(NodeFileSystem.layer))
+
+/**
+ * `validator serve`: loads the hotkey, composes the ports, serves until interrupted
+ * (SIGINT/SIGTERM), then drains gracefully.
+ */
+export const serve = (settings: ServeSettings) =>
+  Effect.gen(function* () {
+    const keypair = yield* loadHotkey(settings).pipe(Effect.provide(NodeFileSystem.layer))
+    if (settings.development) yield* developmentNotice(settings, keypair.address)
+    const ports = yield* Layer.build(productionPorts(settings))
+    const running = yield* startValidator({
+      keypair,
+      host: settings.host,
+      port: settings.port,
+      maxConcurrency: settings.maxConcurrency,
+      rateLimit: settings.rateLimit
+    }).pipe(Effect.provide(ports))
+    yield* Effect.logInfo("serving").pipe(
+      Effect.annotateLogs({
+        url: running.url,
+        hotkey: running.hotkey,
+        mode: settings.development ? "development" : "production",
+        metagraph: settings.metagraphPath,
+        pats_file: settings.patsFile,
+        github_api_url: settings.githubApiUrl
+      })
+    )
+    return yield* Effect.never
+  }).pipe(Effect.scoped, Logger.withMinimumLogLevel(LogLevel.fromLiteral(settings.logLevel)))
