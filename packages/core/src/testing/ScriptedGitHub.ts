@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Redacted, Ref } from "effect"
+import { Context, Effect, Layer, Redacted } from "effect"
 import type { GitHubId, Pat } from "../domain.js"
 import { type GitHubEndpoint, InvalidPatError, TransientGitHubError } from "../errors.js"
 import { GitHub } from "../GitHub.js"
@@ -75,45 +75,46 @@ export class ScriptedGitHub extends Context.Tag("@gittensor-pat/core/testing/Scr
 >() {
   /** A `GitHub` that answers from per-token scripts, plus its handle. */
   static readonly make = (scripts: Readonly<Record<string, TokenScript>> = {}) =>
-    Effect.gen(function* () {
-      const byToken = yield* Ref.make(new Map(Object.entries(scripts)))
-      const played = yield* Ref.make(new Map<string, number>())
-      const calls = yield* Ref.make<ReadonlyArray<GitHubCall>>([])
-      const play = <A>(
+    Effect.sync(() => {
+      // Plain mutable state touched only inside `Effect.sync`: the fake sits on benchmark
+      // hot paths, where copying a map or a call log per call would dominate.
+      const byToken = new Map(Object.entries(scripts))
+      const played = new Map<string, number>()
+      const calls: Array<GitHubCall> = []
+      const next = <A>(
         endpoint: GitHubEndpoint,
         pat: Pat,
         scripted: (script: TokenScript) => Answer<A> | ReadonlyArray<Answer<A>> | undefined,
         unscripted: Answer<A>
       ) =>
-        Effect.gen(function* () {
-          yield* Ref.update(calls, (all) => [...all, { endpoint, pat }])
+        Effect.sync(() => {
+          calls.push({ endpoint, pat })
           const token = Redacted.value(pat)
-          const script = yield* Ref.get(byToken)
-          const found = scripted(script.get(token) ?? {}) ?? unscripted
+          const found = scripted(byToken.get(token) ?? {}) ?? unscripted
           const steps: ReadonlyArray<Answer<A>> = "_tag" in found ? [found] : found
           const key = `${endpoint}:${token}`
-          const index = yield* Ref.modify(played, (counts) => {
-            const n = counts.get(key) ?? 0
-            return [n, new Map(counts).set(key, n + 1)]
-          })
-          return yield* answer<A>(endpoint, steps[Math.min(index, steps.length - 1)]!)
+          const index = played.get(key) ?? 0
+          played.set(key, index + 1)
+          return steps[Math.min(index, steps.length - 1)]!
         })
       const github: GitHub["Type"] = {
-        identity: (pat) => play("identity", pat, (script) => script.identity, unknownIdentity),
-        testQuery: (pat) => play("test-query", pat, (script) => script.testQuery, unknownTestQuery)
+        identity: (pat) =>
+          Effect.flatMap(next("identity", pat, (script) => script.identity, unknownIdentity), (step) =>
+            answer("identity", step)
+          ),
+        testQuery: (pat) =>
+          Effect.flatMap(next("test-query", pat, (script) => script.testQuery, unknownTestQuery), (step) =>
+            answer("test-query", step)
+          )
       }
       const handle: ScriptedGitHub["Type"] = {
         script: (token, script) =>
-          Effect.all([
-            Ref.update(byToken, (all) => new Map(all).set(token, script)),
-            Ref.update(played, (counts) => {
-              const next = new Map(counts)
-              next.delete(`identity:${token}`)
-              next.delete(`test-query:${token}`)
-              return next
-            })
-          ]),
-        calls: Ref.get(calls)
+          Effect.sync(() => {
+            byToken.set(token, script)
+            played.delete(`identity:${token}`)
+            played.delete(`test-query:${token}`)
+          }),
+        calls: Effect.sync(() => calls.slice())
       }
       return { github, handle }
     })

@@ -1,0 +1,141 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, FastCheck as fc, Fiber, Redacted, Runtime, TestClock } from "effect"
+import {
+  type BroadcastOutcome,
+  broadcastFields,
+  broadcastPat,
+  type CheckOutcome,
+  checkFields,
+  checkPat,
+  Deadline,
+  type GitHub,
+  type Metagraph,
+  type PatEntry,
+  type PatStore
+} from "@gittensor-pat/core"
+import { InMemoryPatStore } from "@gittensor-pat/core/testing"
+import { type Case, caseArbitrary, deadlineMillis, expectedBroadcast, expectedCheck, settle } from "./oracle.js"
+import { alice, bob, pat, stored, stranger, world } from "./world.js"
+
+const numRuns = 500
+// Generous because the machine may be shared; a run takes a few seconds when it is not.
+const timeout = 120_000
+
+/**
+ * Runs `property` over `numRuns` generated cases inside one test, sharing its TestClock:
+ * a fresh test environment per case would cost more than the case itself.
+ */
+const forAll = (property: (c: Case) => Effect.Effect<void, never, never>) =>
+  Effect.gen(function* () {
+    const runtime = yield* Effect.runtime<never>()
+    yield* Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(caseArbitrary, (c) => Runtime.runPromise(runtime)(property(c))),
+        { numRuns }
+      )
+    )
+  })
+const previousToken = "old_previousToken0000"
+
+const entriesOf = (c: Case, storedToken: string): ReadonlyArray<PatEntry> =>
+  c.store._tag === "entry"
+    ? [stored(0, c.store.sameHotkey ? alice : bob, storedToken, c.store.githubId)]
+    : c.store._tag === "unreadable"
+      ? [stored(0, alice, storedToken, "1")]
+      : []
+
+/** Runs a pipeline in the case's world, with the clock moved to the deadline. */
+const run = <A>(
+  c: Case,
+  storedToken: string,
+  pipeline: (deadline: Deadline.Deadline) => Effect.Effect<A, never, GitHub | PatStore | Metagraph>
+) =>
+  Effect.gen(function* () {
+    const store = yield* InMemoryPatStore
+    const before = yield* store.entries
+    const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after(deadlineMillis), pipeline))
+    yield* TestClock.adjust(deadlineMillis)
+    const outcome = yield* Fiber.join(fiber)
+    return { outcome, before, after: yield* store.entries }
+  }).pipe(
+    Effect.provide(
+      world({
+        store: {
+          entries: entriesOf(c, storedToken),
+          faults: { read: c.store._tag === "unreadable", write: c.writeFault }
+        },
+        github: { [c.token]: { identity: c.identity, testQuery: c.testQuery } }
+      })
+    )
+  )
+
+const hotkeyOf = (c: Case) => (c.registered ? alice : stranger)
+const check = (c: Case) => run(c, c.token, (deadline) => checkPat(hotkeyOf(c), deadline))
+const broadcast = (c: Case) => run(c, previousToken, (deadline) => broadcastPat(hotkeyOf(c), pat(c.token), deadline))
+
+const transient = (c: Case) => ({
+  identity: settle(c.identity, deadlineMillis).kind === "transient",
+  // Sequential or side by side, a late test query is late with the whole deadline too.
+  testQuery: settle(c.testQuery, deadlineMillis).kind === "transient"
+})
+
+const shows = (token: string, outcome: CheckOutcome | BroadcastOutcome, fields: object) =>
+  [JSON.stringify(fields), JSON.stringify(outcome), String(outcome)].some((text) => text.includes(token))
+
+describe("checkPat properties", () => {
+  it.effect(
+    `${numRuns} arbitrary GitHub answers and store states: (c) equals the CONTRACT §4 oracle, (a) transient is never pat_valid=false, (d) never shows the PAT`,
+    () =>
+      forAll((c) =>
+      Effect.map(check(c), ({ outcome, before, after }) => {
+        const fields = checkFields(outcome)
+        assert.deepStrictEqual(fields, expectedCheck(c))
+        const identity = settle(c.identity, deadlineMillis)
+        if (fields.has_pat && (identity.kind === "transient" || (identity.kind === "ok" && transient(c).testQuery))) {
+          assert.isNull(fields.pat_valid)
+        }
+        assert.deepStrictEqual(after, before)
+        assert.isFalse(shows(c.token, outcome, fields))
+      })),
+    timeout
+  )
+})
+
+describe("broadcastPat properties", () => {
+  it.effect(
+    `${numRuns} arbitrary GitHub answers and store states: (c) equals the CONTRACT §5 oracle, (b) stores iff everything allows it, (a) transient is never stored, (d) never shows the PAT`,
+    () =>
+      forAll((c) =>
+      Effect.map(broadcast(c), ({ outcome, before, after }) => {
+        const fields = broadcastFields(outcome)
+        assert.deepStrictEqual(fields, expectedBroadcast(c))
+
+        const id = settle(c.identity, deadlineMillis)
+        const test = settle(c.testQuery, deadlineMillis - id.elapsed)
+        const pinAllows =
+          c.store._tag !== "entry" || !c.store.sameHotkey || (id.kind === "ok" && c.store.githubId === id.value)
+        const stores =
+          c.registered &&
+          id.kind === "ok" &&
+          c.store._tag !== "unreadable" &&
+          pinAllows &&
+          test.kind === "ok" &&
+          !c.writeFault
+        assert.strictEqual(fields.accepted, stores)
+        if (stores && id.kind === "ok") {
+          assert.deepStrictEqual(
+            after.map((e) => [e.uid, e.hotkey, Redacted.value(e.pat), e.githubId]),
+            [[0, alice, c.token, id.value]]
+          )
+        } else {
+          assert.deepStrictEqual(after, before)
+        }
+
+        const { identity, testQuery } = transient(c)
+        if (identity || testQuery) assert.isFalse(fields.accepted)
+
+        assert.isFalse(shows(c.token, outcome, fields))
+      })),
+    timeout
+  )
+})
