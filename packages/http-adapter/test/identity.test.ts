@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
-import { identityRefused } from "../src/index.js"
+import { GitHub } from "@gittensor-pat/core"
+import { NodeHttpClient } from "@effect/platform-node"
+import { ConfigProvider, Effect, Either, Layer } from "effect"
+import { GitHubHttp, identityRefused } from "../src/index.js"
 import { type FakeBehaviour, FakeGitHub } from "../src/testing/index.js"
 import { kind, outcome, pat, withGitHub } from "./support.js"
 
@@ -58,9 +60,11 @@ describe("identity over a real socket (CONTRACT §3)", () => {
       assert.strictEqual(id, "9001")
       const sent = fake.lastRequest("user")
       assert.strictEqual(sent?.method, "GET")
-      assert.strictEqual(sent?.headers.authorization, "token ghp_abcd1234")
-      assert.strictEqual(sent?.headers.accept, "application/vnd.github.v3+json")
-      assert.match(String(sent?.headers["user-agent"]), /^gittensor-pat\//)
+      assert.deepInclude(sent?.headers, {
+        authorization: "token ghp_abcd1234",
+        accept: "application/vnd.github.v3+json",
+        "user-agent": "gittensor-pat/0.1.0"
+      })
     })
   )
 
@@ -71,6 +75,23 @@ describe("identity over a real socket (CONTRACT §3)", () => {
       const id = yield* withGitHub(fake.url, (github) => github.identity(pat("tok")))
       assert.strictEqual(id, "7")
       assert.strictEqual(fake.count("tok", "user"), 3)
+    })
+  )
+
+  it.scopedLive("layerConfig takes the API root from GITTENSOR_GITHUB_API_URL", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeGitHub.scoped
+      fake.allow("tok", { id: 11, login: "x" })
+      const env = ConfigProvider.fromMap(new Map([["GITTENSOR_GITHUB_API_URL", fake.url]]))
+      const id = yield* Effect.flatMap(GitHub, (github) => github.identity(pat("tok"))).pipe(
+        Effect.provide(
+          GitHubHttp.layerConfig.pipe(
+            Layer.provide(NodeHttpClient.layerUndici),
+            Layer.provide(Layer.setConfigProvider(env))
+          )
+        )
+      )
+      assert.strictEqual(id, "11")
     })
   )
 

@@ -60,13 +60,13 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
       fake.allow("ghp_secret1234", { id: 42, login: "octocat" })
       const login = yield* withGitHub(fake.url, (github) => github.testQuery(pat("ghp_secret1234")))
       assert.strictEqual(login, "octocat")
-      const sent = fake.lastRequest("graphql")
-      assert.strictEqual(sent?.method, "POST")
-      assert.strictEqual(sent?.headers.authorization, "Bearer ghp_secret1234")
-      assert.strictEqual(sent?.headers["content-type"], "application/json")
-      assert.strictEqual(sent?.headers.accept, "application/json")
-      assert.match(String(sent?.headers["user-agent"]), /^gittensor-pat\/\d+\.\d+\.\d+$/)
-      assert.deepStrictEqual(JSON.parse(sent?.body ?? ""), { query: "{ viewer { login } }" })
+      assert.deepInclude(fake.lastRequest("graphql"), { method: "POST", body: '{"query":"{ viewer { login } }"}' })
+      assert.deepInclude(fake.lastRequest("graphql")?.headers, {
+        authorization: "Bearer ghp_secret1234",
+        "content-type": "application/json",
+        accept: "application/json",
+        "user-agent": "gittensor-pat/0.1.0"
+      })
     })
   )
 
