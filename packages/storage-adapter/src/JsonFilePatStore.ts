@@ -1,11 +1,11 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type PatEntry, PatStore, type SaveGuard, type StoreUnavailableError, type Uid } from "@gittensor-pat/core"
-import { Array as Arr, Config, type ConfigError, type Context, Effect, Layer, Option, type Scope } from "effect"
+import { Array as Arr, Config, type ConfigError, type Context, Effect, Layer, type Scope } from "effect"
 import * as NodePath from "node:path"
 import { removeStaleTemps } from "./atomicWrite.js"
 import { isSystemError, makeStoreFile, unavailable } from "./storeFile.js"
-import { type StoredEntry, upsert } from "./wire.js"
+import { entryOn, makeGroupCommit } from "./groupCommit.js"
 import { acquireWriterLock, type StoreLockedError } from "./writerLock.js"
 
 /** Where the store lives. */
@@ -16,12 +16,6 @@ export interface Options {
 
 /** The path when `GITTENSOR_MINER_PATS_FILE` is unset or empty (relative to the cwd). */
 export const defaultPath = "data/miner_pats.json"
-
-const entryOf = (stored: ReadonlyArray<StoredEntry>, uid: Uid): Option.Option<PatEntry> =>
-  Option.map(
-    Arr.findLast(stored, (s) => s.entry.uid === uid),
-    (s) => s.entry
-  )
 
 /**
  * Creates the store file as `[]` if it does not exist; an existing file, even a corrupt
@@ -54,22 +48,16 @@ export const make = (
     )
     const removed = yield* removeStaleTemps(path).pipe(Effect.mapError(unavailable("write")))
     if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
-    const writers = yield* Effect.makeSemaphore(1)
     const file = yield* makeStoreFile(path)
+    const saveInBatch = yield* makeGroupCommit(file)
 
     const get = Effect.fn("JsonFilePatStore.get")(function* (uid: Uid) {
-      return entryOf(yield* file.read, uid)
+      return entryOn(yield* file.read, uid)
     })
 
-    const save = Effect.fn("JsonFilePatStore.save")(
-      function* (entry: PatEntry, guard: SaveGuard) {
-        const stored = yield* file.read
-        yield* guard(entryOf(stored, entry.uid))
-        yield* file.write(upsert(stored, entry))
-      },
-      // A deadline or a shutdown must never cut a write in half, nor let two interleave.
-      (effect) => writers.withPermits(1)(Effect.uninterruptible(effect))
-    )
+    const save = Effect.fn("JsonFilePatStore.save")(function* (entry: PatEntry, guard: SaveGuard) {
+      return yield* saveInBatch(entry, guard)
+    })
 
     const snapshot = file.read.pipe(
       Effect.map(Arr.map((s) => s.entry)),

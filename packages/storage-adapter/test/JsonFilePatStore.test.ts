@@ -1,8 +1,8 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { IdentityLockedError, Uid } from "@gittensor-pat/core"
+import { GitHubId, IdentityLockedError, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
 import { assert, layer } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Either, Option, Redacted } from "effect"
 import * as NodePath from "node:path"
 import { JsonFilePatStore } from "../src/index.js"
 import { allowAll, capturingLogs, entryOf, secretMarker, tempStorePath } from "./support.js"
@@ -121,6 +121,23 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
         uids
       )
       assert.strictEqual((yield* store.snapshot).length, 200)
+    })
+  )
+
+  it.scoped("concurrent saves pinning one uid to different accounts: exactly one wins, the rest are locked", () =>
+    Effect.gen(function* () {
+      const path = yield* tempStorePath
+      const store = yield* JsonFilePatStore.make({ path })
+      const pin: SaveGuard = (current) =>
+        Option.isSome(current) ? new IdentityLockedError({ uid: current.value.uid }) : Effect.void
+      const contenders = Array.from({ length: 20 }, (_, n) => new PatEntry({ ...entryOf(1), githubId: GitHubId.make(`id-${n}`) }))
+      const results = yield* Effect.forEach(contenders, (entry) => Effect.either(store.save(entry, pin)), {
+        concurrency: "unbounded"
+      })
+      const winners = results.flatMap((result, n) => (Either.isRight(result) ? [`id-${n}`] : []))
+      assert.strictEqual(winners.length, 1)
+      assert.isTrue(results.every((r) => Either.isRight(r) || r.left._tag === "IdentityLockedError"))
+      assert.strictEqual(Option.getOrThrow(yield* store.get(Uid.make(1))).githubId, winners[0])
     })
   )
 
