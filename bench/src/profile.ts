@@ -24,7 +24,7 @@ export interface ProfileSummary {
   readonly sampledMs: number
   readonly idleMs: number
   readonly busyMs: number
-  /** decode+verify, pipeline, store, encode, server, runtime (Effect scheduler, Node HTTP, GC). */
+  /** decode+verify, pipeline, store, encode, server, gc, effect runtime, node i/o. */
   readonly byCategory: Record<string, number>
   readonly topSelf: ReadonlyArray<{ readonly frame: string; readonly ms: number }>
 }
@@ -36,35 +36,29 @@ const categoryOfProjectFile = (url: string): string | undefined => {
   const match = projectFile.exec(url)
   if (match === null || url.includes("node_modules")) return undefined
   const [, , pkg, file = ""] = match
-  if (/encode|response/i.test(file)) return "encode"
-  switch (pkg) {
-    case "axon":
-      return "decode+verify"
-    case "storage-adapter":
-      return "store"
-    case "core":
-    case "http-adapter":
-      return "pipeline"
-    default:
-      return /verify|decode|header|nonce|blacklist/i.test(file) ? "decode+verify" : /stor/i.test(file) ? "store" : "server"
-  }
+  if (pkg === "storage-adapter" || /stor/i.test(file)) return "store"
+  if (pkg === "core" || pkg === "http-adapter" || /GitHub/.test(file)) return "pipeline"
+  if (/wire|encode|response/i.test(file)) return "encode"
+  if (pkg === "axon" || /check|readBody|verify|decode|header|nonce|hotkey/i.test(file)) return "decode+verify"
+  return "server"
 }
 
 /**
  * A sample belongs to the nearest frame of our own code on its stack, since Effect's fiber
  * loop sits under every call and would otherwise take all the time; sr25519 (wasm) is
- * decode+verify wherever it is called from, and the rest is runtime.
+ * decode+verify wherever it is called from. The rest is garbage collection, Effect's fiber
+ * runtime, or Node's HTTP and I/O (sockets, parsers, timers, `(program)`).
  */
 const classify = (stack: ReadonlyArray<CpuProfile["nodes"][number]>): string => {
-  const leaf = stack[0]?.callFrame.functionName ?? ""
-  if (leaf === "(idle)") return "idle"
-  if (leaf === "(garbage collector)" || leaf === "(program)") return "runtime"
+  const leaf = stack[0]?.callFrame
+  if (leaf?.functionName === "(idle)") return "idle"
+  if (leaf?.functionName === "(garbage collector)") return "gc"
   for (const node of stack) {
     if (node.callFrame.url.includes("@polkadot")) return "decode+verify"
     const category = categoryOfProjectFile(node.callFrame.url)
     if (category !== undefined) return category
   }
-  return "runtime"
+  return leaf?.url.includes("/effect/dist/") ? "effect runtime" : "node i/o"
 }
 
 const frameName = (node: CpuProfile["nodes"][number]): string =>
@@ -129,12 +123,14 @@ export const summarizeProfile = (profile: CpuProfile, window?: ProfileWindow): P
   }
 }
 
-/** Reads and summarises the newest `.cpuprofile` in a folder. */
+/**
+ * Reads and summarises the main thread's profile in a folder (`node --cpu-prof` writes
+ * one per thread, and tsx runs its module loader on a thread of its own).
+ */
 export const readProfile = Effect.fn("readProfile")(function* (folder: string, window?: ProfileWindow) {
   const fs = yield* FileSystem.FileSystem
-  const names = (yield* fs.readDirectory(folder)).filter((name) => name.endsWith(".cpuprofile")).sort()
-  const newest = names.at(-1)
-  const text = yield* fs.readFileString(`${folder}/${newest ?? "missing.cpuprofile"}`)
+  const main = (yield* fs.readDirectory(folder)).find((name) => /\.0\.\d+\.cpuprofile$/.test(name))
+  const text = yield* fs.readFileString(`${folder}/${main ?? "missing.cpuprofile"}`)
   const profile = yield* Schema.decodeUnknown(Schema.parseJson(CpuProfile))(text)
   return summarizeProfile(profile, window)
 })
