@@ -4,7 +4,8 @@ import type { InvalidPatError, TransientGitHubError } from "./errors.js"
 
 /**
  * The two questions the validator asks GitHub about a token. Implementations read the
- * caller's deadline from `Deadline.current` and never retry past it.
+ * caller's deadline from `Deadline.current` and never retry past it. Every error names the
+ * endpoint of the call that failed: the pipelines choose the miner's message by it.
  */
 export class GitHub extends Context.Tag("@gittensor-pat/core/GitHub")<
   GitHub,

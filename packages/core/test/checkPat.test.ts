@@ -1,119 +1,79 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { checkFields, checkPat, Deadline, Messages } from "@gittensor-pat/core"
-import { Answer, InMemoryPatStore, ScriptedGitHub } from "@gittensor-pat/core/testing"
+import { type CheckFields, checkFields, checkPat, Deadline, type Hotkey, Messages } from "@gittensor-pat/core"
+import { Answer, InMemoryPatStore, ScriptedGitHub, type TokenScript } from "@gittensor-pat/core/testing"
 import { alice, bob, githubId, stored, stranger, uid, world } from "./world.js"
 
 const token = "ghp_aliceToken000000000000000000000001"
 const aliceEntry = stored(0, alice, token, "1001")
 const ok = { identity: Answer.succeed(githubId("1001")), testQuery: Answer.succeed("alice") }
 
-const check = (hotkey = alice) =>
-  Effect.flatMap(Deadline.after("10 seconds"), (deadline) => Effect.map(checkPat(hotkey, deadline), checkFields))
+const retry: CheckFields = { has_pat: true, pat_valid: null, rejection_reason: Messages.checkRetryLater }
+const noPat: CheckFields = { has_pat: false, pat_valid: false, rejection_reason: Messages.noPat }
+
+interface Row {
+  readonly hotkey?: Hotkey
+  readonly entries?: ReadonlyArray<ReturnType<typeof stored>>
+  readonly readFault?: boolean
+  readonly script?: TokenScript
+  readonly expected: CheckFields
+}
+
+/** One contract row: a check by `hotkey` in the given world answers with `expected`, and writes nothing. */
+const row = (name: string, { hotkey = alice, entries = [aliceEntry], readFault = false, script = ok, expected }: Row) =>
+  it.effect(name, () =>
+    Effect.gen(function* () {
+      const outcome = yield* checkPat(hotkey, yield* Deadline.after("10 seconds"))
+      assert.deepStrictEqual(checkFields(outcome), expected)
+      assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 0)
+    }).pipe(Effect.provide(world({ store: { entries, faults: { read: readFault } }, github: { [token]: script } })))
+  )
 
 describe("CONTRACT §4 PatCheckSynapse", () => {
-  it.effect("PAT store unreadable (corrupt JSON, I/O error) → has_pat false, pat_valid null, store message", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(), {
-        has_pat: false,
-        pat_valid: null,
-        rejection_reason: Messages.storeUnavailable
-      })
-    }).pipe(Effect.provide(world({ store: { entries: [aliceEntry], faults: { read: true } }, github: { [token]: ok } })))
-  )
+  row("PAT store unreadable (corrupt JSON, I/O error) → has_pat false, pat_valid null, store message", {
+    readFault: true,
+    expected: { has_pat: false, pat_valid: null, rejection_reason: Messages.storeUnavailable }
+  })
+  row("no entry for the caller's uid → has_pat false, pat_valid false, No PAT stored", { hotkey: bob, expected: noPat })
+  row("the entry's hotkey differs (a new miner on the uid) → No PAT stored", {
+    hotkey: bob,
+    entries: [stored(1, alice, token, "1001")],
+    expected: noPat
+  })
+  row("an unregistered hotkey has no entry → No PAT stored, even with the store unreadable", {
+    hotkey: stranger,
+    readFault: true,
+    expected: noPat
+  })
+  // The test query's conclusive "invalid" must not outrank the identity's transient answer.
+  row("identity transient → has_pat true, pat_valid null, retry the check", {
+    script: {
+      identity: Answer.transient("status", 502),
+      testQuery: Answer.invalid("unauthorized", Messages.graphqlStatus(401))
+    },
+    expected: retry
+  })
+  row("identity invalid → has_pat true, pat_valid false, No Github id found for miner <uid>'s PAT", {
+    script: { identity: Answer.invalid("unauthorized", "401"), testQuery: Answer.transient("timeout") },
+    expected: { has_pat: true, pat_valid: false, rejection_reason: "No Github id found for miner 0's PAT" }
+  })
+  row("test query transient → has_pat true, pat_valid null, retry the check", {
+    script: { ...ok, testQuery: Answer.transient("rate-limit", 403) },
+    expected: retry
+  })
+  row("both fine → has_pat true, pat_valid true, no reason", {
+    expected: { has_pat: true, pat_valid: true, rejection_reason: null }
+  })
 
-  it.effect("no entry for the caller's uid → has_pat false, pat_valid false, No PAT stored", () =>
+  it.effect("an absent entry is decided without asking GitHub; a stored one asks both questions once", () =>
     Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(bob), { has_pat: false, pat_valid: false, rejection_reason: Messages.noPat })
+      const deadline = yield* Deadline.after("10 seconds")
+      yield* checkPat(bob, deadline)
       assert.strictEqual((yield* (yield* ScriptedGitHub).calls).length, 0)
-    }).pipe(Effect.provide(world({ store: { entries: [aliceEntry] }, github: { [token]: ok } })))
-  )
-
-  it.effect("the entry's hotkey differs (a new miner on the uid) → No PAT stored", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(bob), { has_pat: false, pat_valid: false, rejection_reason: Messages.noPat })
-    }).pipe(Effect.provide(world({ store: { entries: [stored(1, alice, token, "1001")] }, github: { [token]: ok } })))
-  )
-
-  it.effect("an unregistered hotkey has no entry → No PAT stored, even with the store unreadable", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(stranger), {
-        has_pat: false,
-        pat_valid: false,
-        rejection_reason: Messages.noPat
-      })
-    }).pipe(Effect.provide(world({ store: { faults: { read: true } } })))
-  )
-
-  it.effect("identity transient → has_pat true, pat_valid null, retry the check", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(), {
-        has_pat: true,
-        pat_valid: null,
-        rejection_reason: Messages.checkRetryLater
-      })
-    }).pipe(
-      Effect.provide(
-        world({
-          store: { entries: [aliceEntry] },
-          // The test query's conclusive "invalid" must not outrank the identity's transient answer.
-          github: {
-            [token]: {
-              identity: Answer.transient("status", 502),
-              testQuery: Answer.invalid("unauthorized", Messages.graphqlStatus(401))
-            }
-          }
-        })
-      )
-    )
-  )
-
-  it.effect("identity invalid → has_pat true, pat_valid false, No Github id found for miner <uid>'s PAT", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(), {
-        has_pat: true,
-        pat_valid: false,
-        rejection_reason: Messages.noGitHubId(uid(0))
-      })
-      assert.strictEqual(Messages.noGitHubId(uid(0)), "No Github id found for miner 0's PAT")
-    }).pipe(
-      Effect.provide(
-        world({
-          store: { entries: [aliceEntry] },
-          github: {
-            [token]: {
-              identity: Answer.invalid("unauthorized", "401"),
-              testQuery: Answer.transient("timeout")
-            }
-          }
-        })
-      )
-    )
-  )
-
-  it.effect("test query transient → has_pat true, pat_valid null, retry the check", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(), {
-        has_pat: true,
-        pat_valid: null,
-        rejection_reason: Messages.checkRetryLater
-      })
-    }).pipe(
-      Effect.provide(
-        world({
-          store: { entries: [aliceEntry] },
-          github: { [token]: { ...ok, testQuery: Answer.transient("rate-limit", 403) } }
-        })
-      )
-    )
-  )
-
-  it.effect("both fine → has_pat true, pat_valid true, no reason; both questions asked once", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* check(), { has_pat: true, pat_valid: true, rejection_reason: null })
+      yield* checkPat(alice, deadline)
       const calls = yield* (yield* ScriptedGitHub).calls
       assert.deepStrictEqual(calls.map((c) => c.endpoint).sort(), ["identity", "test-query"])
-      assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 0)
+      assert.strictEqual(Messages.noGitHubId(uid(0)), "No Github id found for miner 0's PAT")
     }).pipe(Effect.provide(world({ store: { entries: [aliceEntry] }, github: { [token]: ok } })))
   )
 })
@@ -131,23 +91,10 @@ describe("CONTRACT §4 test query invalid → PAT test query failed: <message fr
       "Fine-grained PATs need 'Public Repositories (read-only)' permission"
     ]
   ] as const
-  for (const [row, reason, message, text] of rows) {
-    it.effect(row, () =>
-      Effect.gen(function* () {
-        assert.strictEqual(message, text)
-        assert.deepStrictEqual(yield* check(), {
-          has_pat: true,
-          pat_valid: false,
-          rejection_reason: `PAT test query failed: ${text}`
-        })
-      }).pipe(
-        Effect.provide(
-          world({
-            store: { entries: [aliceEntry] },
-            github: { [token]: { ...ok, testQuery: Answer.invalid(reason, message) } }
-          })
-        )
-      )
-    )
+  for (const [name, reason, message, text] of rows) {
+    row(name, {
+      script: { ...ok, testQuery: Answer.invalid(reason, message) },
+      expected: { has_pat: true, pat_valid: false, rejection_reason: `PAT test query failed: ${text}` }
+    })
   }
 })

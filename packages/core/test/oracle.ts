@@ -7,6 +7,7 @@ import { Answer } from "@gittensor-pat/core/testing"
  * the pipelines with. It shares no code with the pipelines: texts are spelled out here.
  */
 
+/** The deadline every generated request runs under. */
 export const deadlineMillis = 5_000
 
 /** What the pipeline should make of one scripted answer, given the time it has left. */
@@ -15,6 +16,7 @@ export type Settled =
   | { readonly kind: "transient"; readonly elapsed: number }
   | { readonly kind: "invalid"; readonly message: string; readonly elapsed: number }
 
+/** Settles one scripted answer as the contract says, given `budget` ms left. */
 export const settle = (answer: Answer<string>, budget: number, elapsed = 0): Settled => {
   switch (answer._tag) {
     case "Succeed":
@@ -32,6 +34,7 @@ export const settle = (answer: Answer<string>, budget: number, elapsed = 0): Set
   }
 }
 
+/** What the PAT store holds for uid 0 before the request. */
 export type StoreState =
   | { readonly _tag: "unreadable" }
   | { readonly _tag: "empty" }
@@ -61,18 +64,20 @@ const settledAnswer = <A>(values: fc.Arbitrary<A>): fc.Arbitrary<Answer<A>> =>
   )
 
 /** Any answer, possibly late; delays never equal the deadline, which would be a tie. */
-export const answer = <A>(values: fc.Arbitrary<A>): fc.Arbitrary<Answer<A>> =>
+const answer = <A>(values: fc.Arbitrary<A>): fc.Arbitrary<Answer<A>> =>
   fc.oneof(
     settledAnswer(values),
     fc.tuple(fc.constantFrom(100, 9_000), settledAnswer(values)).map(([millis, then]) => Answer.delay(millis, then))
   )
 
-export const storeState: fc.Arbitrary<StoreState> = fc.oneof(
+/** Any store state. */
+const storeState: fc.Arbitrary<StoreState> = fc.oneof(
   fc.constant({ _tag: "unreadable" as const }),
   fc.constant({ _tag: "empty" as const }),
   fc.record({ _tag: fc.constant("entry" as const), sameHotkey: fc.boolean(), githubId: fc.constantFrom("1", "2") })
 )
 
+/** Any world. */
 export const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   registered: fc.boolean(),
   store: storeState,

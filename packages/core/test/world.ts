@@ -16,16 +16,23 @@ import {
   type TokenScript
 } from "@gittensor-pat/core/testing"
 
-/** Three registered miners on uids 0–2; `stranger` is not registered. */
+/** The miner registered on uid 0. */
 export const alice = Hotkey.make("5Alice1111111111111111111111111111111111111111111")
+/** The miner registered on uid 1. */
 export const bob = Hotkey.make("5Bob22222222222222222222222222222222222222222222")
+/** The miner registered on uid 2. */
 export const carol = Hotkey.make("5Carol333333333333333333333333333333333333333333")
+/** A hotkey the metagraph does not hold. */
 export const stranger = Hotkey.make("5Stranger4444444444444444444444444444444444444444")
 
+/** alice, bob and carol on uids 0–2, with stakes 10, 20, 30. */
 export const neurons: ReadonlyArray<Neuron> = [neuron(0, alice, 10), neuron(1, bob, 20), neuron(2, carol, 30)]
 
+/** A branded uid. */
 export const uid = (n: number) => Uid.make(n)
+/** A branded GitHub id. */
 export const githubId = (id: string) => GitHubId.make(id)
+/** A token, redacted as the pipelines take it. */
 export const pat = (token: string): Pat => Redacted.make(token)
 
 /** A stored entry as an earlier broadcast would have left it. */
