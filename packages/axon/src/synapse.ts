@@ -70,13 +70,3 @@ export class PatCheckSynapse extends Schema.Class<PatCheckSynapse>("PatCheckSyna
   pat_valid: nullable(Schema.Boolean),
   rejection_reason: nullable(Schema.String)
 }) {}
-
-/** Either synapse this subnet speaks. */
-export type Synapse = PatBroadcastSynapse | PatCheckSynapse
-
-/** The schema of each synapse, by route name. */
-export const synapseSchemas = {
-  PatBroadcastSynapse,
-  PatCheckSynapse
-} as const
-
