@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -9,7 +10,8 @@ import {
   EMPTY_BODY_HASH,
   keypairFromMnemonic,
   PatBroadcastSynapse,
-  PatCheckSynapse
+  PatCheckSynapse,
+  verifyResponse
 } from "../src/index.js"
 import { serveFakeAxon } from "../src/testing/index.js"
 import { BTWALLET, SUBSTRATE_DEV } from "./vectors.js"
@@ -169,6 +171,36 @@ describe("callAxon", () => {
         assert.isTrue(Exit.isFailure(exit))
         if (Exit.isFailure(exit)) assert.include(JSON.stringify(exit.cause), "AxonResponseError")
       }
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+  )
+
+  it.scopedLive("reads a Python axon's answer, whose axon signature verifies", () =>
+    Effect.gen(function* () {
+      const { miner, validator } = yield* keys
+      const python: { status: number; headers: Record<string, string>; body: unknown } = JSON.parse(
+        readFileSync(new URL("./fixtures/python-axon-check-response.json", import.meta.url), "utf8")
+      )
+      const axon = yield* serveFakeAxon({ keypair: validator, answer: () => python })
+      const answer = yield* callAxon({
+        keypair: miner,
+        target: { ip: "127.0.0.1", port: axon.port, hotkey: validator.address },
+        synapse: "PatCheckSynapse",
+        fields: {}
+      })
+      assert.strictEqual(answer.has_pat, true)
+      assert.strictEqual(answer.pat_valid, null)
+      assert.strictEqual(answer.rejection_reason, "GitHub API temporarily unavailable; retry the check in a few minutes.")
+      assert.strictEqual(answer.axon?.status_code, 200)
+      assert.strictEqual(answer.axon?.process_time, 0.8412535190582275)
+      assert.isTrue(
+        verifyResponse({
+          axonNonce: BigInt(python.headers.bt_header_axon_nonce!),
+          dendriteHotkey: miner.address,
+          axonHotkey: answer.axon!.hotkey!,
+          axonUuid: answer.axon!.uuid!,
+          signature: answer.axon!.signature!
+        })
+      )
     }).pipe(Effect.provide(NodeHttpClient.layerUndici))
   )
 })
