@@ -1,25 +1,35 @@
+import type { CheckCategory } from "@gittensor-pat/core"
 import { Console, Effect, Option } from "effect"
 import { callValidators } from "./calls.js"
 import type { MinerOptions } from "./options.js"
 import { emitReport, reportFailure } from "./output.js"
 import { checkLocally } from "./post.js"
+import { LocalVerdict } from "./precheck.js"
 import { prepare } from "./prepare.js"
 import { checkSurvey } from "./surveys.js"
 
-/** GitHub's own verdict on the PAT, when one was given; printed once the progress line is gone. */
-const localNote = (options: MinerOptions): Effect.Effect<Option.Option<string>> =>
+/**
+ * What GitHub says of the PAT here, when one was given and it explains the answers:
+ * a token GitHub accepts but validators lack or call invalid needs posting again; a
+ * token GitHub refuses needs replacing. An unreachable GitHub adds nothing.
+ */
+const localNote = (options: MinerOptions, rows: ReadonlyArray<{ readonly category: CheckCategory }>) =>
   Option.match(options.pat, {
     onNone: () => Effect.succeedNone,
     onSome: (pat) =>
       checkLocally(pat, options).pipe(
-        Effect.map((verdict) =>
-          Option.some(
-            verdict._tag === "Usable"
-              ? `Locally, GitHub accepts this PAT (login ${verdict.login}); a validator that calls it invalid holds another token: post again.`
-              : verdict._tag === "Rejected"
-                ? `Locally, GitHub rejects this PAT: ${verdict.reason}.`
-                : "Locally, GitHub is unreachable; the PAT could not be checked here."
-          )
+        Effect.map(
+          LocalVerdict.$match({
+            Usable: ({ login }): Option.Option<string> =>
+              rows.some((row) => row.category === "no_pat" || row.category === "invalid_pat")
+                ? Option.some(
+                    `GitHub accepts this PAT here (login ${login}): validators reporting no_pat or invalid_pat hold another token or none; run \`pnpm miner post\`.`
+                  )
+                : Option.none(),
+            Rejected: ({ reason }) =>
+              Option.some(`GitHub refuses this PAT here too (${reason}): create a new token and post it.`),
+            Unreachable: () => Option.none()
+          })
         ),
         Effect.catchAll((error) => Effect.succeed(Option.some(error.message)))
       )
@@ -27,15 +37,13 @@ const localNote = (options: MinerOptions): Effect.Effect<Option.Option<string>> 
 
 /**
  * `miner check`: ask every eligible validator whether it holds a working PAT for this
- * hotkey. With a PAT at hand, GitHub's own verdict on it is printed alongside (stderr).
+ * hotkey. With a PAT at hand, GitHub's own verdict on it follows when it explains the
+ * answers (stderr).
  */
 export const check = (options: MinerOptions) =>
   Effect.gen(function* () {
     const { keypair, selection, timeoutSeconds } = yield* prepare(options, checkSurvey.defaultTimeoutSeconds)
-    const [rows, note] = yield* Effect.all(
-      [callValidators(checkSurvey, { keypair, validators: selection.eligible, timeoutSeconds }, {}), localNote(options)],
-      { concurrency: 2 }
-    )
-    yield* Option.match(note, { onNone: () => Effect.void, onSome: Console.error })
+    const rows = yield* callValidators(checkSurvey, { keypair, validators: selection.eligible, timeoutSeconds }, {})
+    yield* Effect.flatMap(localNote(options, rows), Option.match({ onNone: () => Effect.void, onSome: Console.error }))
     yield* emitReport(checkSurvey, { rows, skipped: selection.skipped, githubLogin: null }, options.json)
   }).pipe(Effect.tapError((error) => reportFailure(checkSurvey, options.json, error)))

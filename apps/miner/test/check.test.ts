@@ -58,7 +58,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner check against rea
         [[1, "validator_trust 0 ≤ 0.25; axon not serving (0.0.0.0:0); stake 0 < 15000"], [6, "stake 10 < 15000"]]
       )
       assert.match(json.stderr, /\[5\/5\]/, "progress goes to stderr")
-      assert.include(json.stderr, "Locally, GitHub accepts this PAT (login octocat)")
+      assert.include(json.stderr, "GitHub accepts this PAT here (login octocat): validators reporting no_pat or invalid_pat")
 
       const table = yield* runMiner(["check", ...net.args, "--timeout", "3"], { env: { GITTENSOR_MINER_PAT: token, GITTENSOR_GITHUB_API_URL: good.url } })
       assert.strictEqual(table.exitCode, 0)
@@ -81,8 +81,9 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner check against rea
       const down = yield* FakeGitHub.scoped
       down.script(token, "user", { status: 502 })
       const net = yield* subnet([{ githubUrl: down.url, stored: { pat: token, githubId: "4242" } }, { githubUrl: down.url }])
-      const run = yield* runMiner(["check", ...net.args, "--min-stake", "0"])
+      const run = yield* runMiner(["check", ...net.args, "--min-stake", "0", "--pat", revoked, "--github-api-url", down.url])
       assert.strictEqual(run.exitCode, 1)
+      assert.include(run.stderr, "GitHub refuses this PAT here too (GitHub /user returned 401)")
       assert.strictEqual(
         run.stdout.split("\n").at(-1),
         "0/2 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 hold no PAT for this hotkey — run `pnpm miner post`"
