@@ -102,6 +102,12 @@ const decodeBody = <N extends SynapseName>(name: N, json: unknown) =>
     ? Schema.decodeUnknown(PatBroadcastSynapse)(json)
     : Schema.decodeUnknown(PatCheckSynapse)(json)) as Effect.Effect<SynapseResponse[N], ParseResult.ParseError>
 
+// Paths only: an answer may echo the token, and values never go into a message.
+const wrongFields = (error: ParseResult.ParseError): string =>
+  [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "(root)"))].join(
+    ", "
+  )
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
@@ -178,9 +184,7 @@ export const callAxon = Effect.fn("Dendrite.callAxon")(function* <N extends Syna
   // Python's dendrite lets the axon's headers override the axon terminal of the body.
   const axonTerminal = { ...(isRecord(json.axon) ? json.axon : {}), ...readResponseHeaders(response.headers) }
   return yield* decodeBody(options.synapse, { ...json, axon: axonTerminal }).pipe(
-    Effect.mapError(
-      (error) => new AxonResponseError({ url, detail: ParseResult.TreeFormatter.formatErrorSync(error) })
-    )
+    Effect.mapError((error) => new AxonResponseError({ url, detail: `wrong fields: ${wrongFields(error)}` }))
   )
 }) as <N extends SynapseName>(
   options: CallAxonOptions<N>
