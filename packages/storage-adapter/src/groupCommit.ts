@@ -1,5 +1,11 @@
-import type { IdentityLockedError, PatEntry, SaveGuard, StoreUnavailableError, Uid } from "@gittensor-pat/core"
-import { Array as Arr, Deferred, Effect, Either, Option, Ref } from "effect"
+import {
+  type IdentityLockedError,
+  type PatEntry,
+  type SaveGuard,
+  StoreUnavailableError,
+  type Uid
+} from "@gittensor-pat/core"
+import { Array as Arr, Chunk, Deferred, Effect, Either, Option, Queue, type Scope } from "effect"
 import type { StoreFile } from "./storeFile.js"
 import { type StoredEntry, upsert } from "./wire.js"
 
@@ -42,25 +48,39 @@ const commit = (file: StoreFile, batch: ReadonlyArray<PendingSave>) =>
   })
 
 /**
- * Serialised saves with group commit: saves that arrive while a write is under way wait
- * for it and then go to disk together. Each caller waits for its own outcome, and a save,
- * once started, runs to the end: no deadline or shutdown cuts a write.
+ * Serialised saves with group commit: one writer fiber (for the life of the scope) takes
+ * every save queued while it was writing and commits them together. A save, once queued,
+ * runs to the end: no deadline cuts a write, and closing the scope lets the batch under
+ * way finish, then fails the saves still queued.
  */
-export const makeGroupCommit = (file: StoreFile) =>
+export const makeGroupCommit = (
+  file: StoreFile
+): Effect.Effect<
+  (entry: PatEntry, guard: SaveGuard) => Effect.Effect<void, StoreUnavailableError | IdentityLockedError>,
+  never,
+  Scope.Scope
+> =>
   Effect.gen(function* () {
-    const writers = yield* Effect.makeSemaphore(1)
-    const queued = yield* Ref.make<ReadonlyArray<PendingSave>>([])
-    const drain = Effect.flatMap(Ref.getAndSet(queued, []), (batch) =>
-      batch.length === 0 ? Effect.void : commit(file, batch)
-    )
-    return (entry: PatEntry, guard: SaveGuard): Effect.Effect<void, StoreUnavailableError | IdentityLockedError> =>
-      Effect.uninterruptible(
-        Effect.gen(function* () {
-          const done = yield* Deferred.make<void, StoreUnavailableError | IdentityLockedError>()
-          yield* Ref.update(queued, Arr.append({ entry, guard, done }))
-          // Whoever holds the lock next writes everything queued, this save included.
-          yield* writers.withPermits(1)(drain)
-          return yield* Deferred.await(done)
-        })
+    const queue = yield* Queue.unbounded<PendingSave>()
+    const closed = () => new StoreUnavailableError({ operation: "write", detail: "the PAT store is closed" })
+    yield* Effect.addFinalizer(() =>
+      Queue.takeAll(queue).pipe(
+        Effect.flatMap((left) => Effect.forEach(left, (p) => Deferred.fail(p.done, closed()))),
+        Effect.zipRight(Queue.shutdown(queue))
       )
+    )
+    yield* Effect.forkScoped(
+      Effect.forever(
+        Effect.flatMap(Queue.takeBetween(queue, 1, Number.POSITIVE_INFINITY), (batch) =>
+          Effect.uninterruptible(commit(file, Chunk.toReadonlyArray(batch)))
+        )
+      )
+    )
+    return (entry, guard) =>
+      Effect.gen(function* () {
+        if (yield* Queue.isShutdown(queue)) return yield* closed()
+        const done = yield* Deferred.make<void, StoreUnavailableError | IdentityLockedError>()
+        yield* Queue.offer(queue, { entry, guard, done })
+        return yield* Deferred.await(done)
+      })
   })

@@ -38,6 +38,23 @@ layer(NodeFileSystem.layer)("the single-writer lock", (it) => {
     })
   )
 
+  it.scoped("closing the store releases the lock, and a save on the closed store fails instead of hanging", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* tempStorePath
+      const scope = yield* Scope.make()
+      const store = yield* JsonFilePatStore.make({ path }).pipe(Scope.extend(scope))
+      yield* store.save(entryOf(1), allowAll)
+      yield* Scope.close(scope, Exit.void)
+      assert.isFalse(yield* fs.exists(`${path}.lock`))
+      const refused = yield* Effect.flip(store.save(entryOf(2), allowAll))
+      assert.deepStrictEqual([refused._tag, refused._tag === "StoreUnavailableError" && refused.detail], [
+        "StoreUnavailableError",
+        "the PAT store is closed"
+      ])
+    })
+  )
+
   it.scoped("a lock naming a live process is refused and left in place", () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
