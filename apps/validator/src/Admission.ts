@@ -9,7 +9,9 @@ export class AdmissionShedError extends Data.TaggedError("AdmissionShedError")<{
 interface Waiter {
   readonly stake: number
   readonly seq: number
-  readonly granted: Deferred.Deferred<void>
+  /** Epoch ms by which the request must be answered. */
+  readonly deadline: number
+  readonly turn: Deferred.Deferred<void, AdmissionShedError>
   state: "waiting" | "granted" | "abandoned"
 }
 
@@ -37,7 +39,7 @@ export class Admission extends Context.Tag("@gittensor-pat/validator/Admission")
   }
 >() {}
 
-// Smoothing of the mean run time used to foresee that a waiter cannot start in time.
+// Smoothing of the mean run time used to foresee that a waiter cannot finish in time.
 const EWMA_WEIGHT = 0.1
 
 /** An admission gate with `maxConcurrency` slots. */
@@ -50,24 +52,36 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
     let seq = 0
     let meanRunMs = 0
 
-    const release = (): void => {
+    const shed = (waiter: Waiter, reason: AdmissionShedError["reason"]): void => {
+      waiter.state = "abandoned"
+      waiting--
+      Deferred.unsafeDone(waiter.turn, Exit.fail(new AdmissionShedError({ reason })))
+    }
+
+    // Hands the freed slot to the best waiter that can still finish in time; the others
+    // it passes over could only end in a deadline answer, so they are shed now.
+    const release = (now: number): void => {
       for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
         if (next.state !== "waiting") continue
+        if (now + meanRunMs > next.deadline) {
+          shed(next, "deadline")
+          continue
+        }
         next.state = "granted"
         waiting--
-        Deferred.unsafeDone(next.granted, Exit.void)
+        Deferred.unsafeDone(next.turn, Exit.void)
         return
       }
       running--
     }
 
-    const abandon = (waiter: Waiter): void => {
+    const abandon = (waiter: Waiter, now: number): void => {
       if (waiter.state === "waiting") {
         waiter.state = "abandoned"
         waiting--
       } else if (waiter.state === "granted") {
         waiter.state = "abandoned"
-        release()
+        release(now)
       }
     }
 
@@ -79,8 +93,23 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
     }
 
     const hopeless = (stake: number, remainingMs: number): boolean =>
-      remainingMs <= 0 ||
-      (meanRunMs > 0 && Math.floor(ahead(stake) / slots) * meanRunMs > remainingMs)
+      remainingMs <= 0 || (meanRunMs > 0 && (Math.floor(ahead(stake) / slots) + 1) * meanRunMs > remainingMs)
+
+    const wait = (waiter: Waiter, latestStartMs: number): Effect.Effect<void, AdmissionShedError> =>
+      Deferred.await(waiter.turn).pipe(
+        Effect.timeoutOption(latestStartMs),
+        Effect.onInterrupt(() => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => abandon(waiter, now)))),
+        Effect.flatMap(
+          Option.match({
+            onSome: () => Effect.void,
+            onNone: () =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                abandon(waiter, now)
+                return Effect.fail(new AdmissionShedError({ reason: "deadline" }))
+              })
+          })
+        )
+      )
 
     const acquire = (stake: number, deadline: number): Effect.Effect<void, AdmissionShedError> =>
       Effect.suspend(() => {
@@ -93,44 +122,30 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
           if (hopeless(stake, remainingMs)) {
             return Effect.fail(new AdmissionShedError({ reason: remainingMs <= 0 ? "deadline" : "queue" }))
           }
-          return Effect.flatMap(Deferred.make<void>(), (granted) => {
-            const waiter: Waiter = { stake, seq: seq++, granted, state: "waiting" }
+          return Effect.flatMap(Deferred.make<void, AdmissionShedError>(), (turn) => {
+            const waiter: Waiter = { stake, seq: seq++, deadline, turn, state: "waiting" }
             queue.push(waiter)
             waiting++
-            return wait(waiter, remainingMs)
+            return wait(waiter, Math.max(0, remainingMs - meanRunMs))
           })
         })
       })
 
-    const wait = (waiter: Waiter, remainingMs: number): Effect.Effect<void, AdmissionShedError> =>
-      Deferred.await(waiter.granted).pipe(
-        Effect.timeoutOption(remainingMs),
-        Effect.onInterrupt(() => Effect.sync(() => abandon(waiter))),
-        Effect.flatMap(
-          Option.match({
-            onSome: () => Effect.void,
-            onNone: () =>
-              Effect.suspend(() => {
-                abandon(waiter)
-                return Effect.fail(new AdmissionShedError({ reason: "deadline" }))
-              })
-          })
-        )
+    const finish = (startedAt: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const took = now - startedAt
+          meanRunMs = meanRunMs === 0 ? took : meanRunMs + EWMA_WEIGHT * (took - meanRunMs)
+          release(now)
+        })
       )
-
-    const observe = (startedAt: number) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        meanRunMs = meanRunMs === 0 ? now - startedAt : meanRunMs + EWMA_WEIGHT * (now - startedAt - meanRunMs)
-      })
 
     return Admission.of({
       run: (stake, deadline, self) =>
         Effect.uninterruptibleMask((restore) =>
           Effect.zipRight(
             restore(acquire(stake, deadline)),
-            Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
-              restore(self).pipe(Effect.ensuring(Effect.zipRight(observe(startedAt), Effect.sync(release))))
-            )
+            Effect.flatMap(Clock.currentTimeMillis, (startedAt) => restore(self).pipe(Effect.ensuring(finish(startedAt))))
           )
         ),
       load: Effect.sync(() => ({ running, waiting }))

@@ -1,0 +1,123 @@
+import { Messages } from "@gittensor-pat/core"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { call, makeWorld, post, seedStore, signedHeaders, tokenFields, type World } from "./support/world.js"
+
+const timed = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const start = performance.now()
+    const result = yield* Effect.either(self)
+    return { result, ms: performance.now() - start }
+  })
+
+const storeTokens = (world: World, tokens: ReadonlyArray<string>) =>
+  seedStore(
+    world,
+    tokens.map((pat, i) => ({ uid: i + 1, hotkey: world.miners[i]!.address, pat, github_id: String(100 + i) }))
+  )
+
+describe("deadline and load (CONTRACT §6)", () => {
+  it.scopedLive("GitHub hangs: the check answers inconclusive before the caller's timeout", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const token = "ghp_hanging_github_01"
+      storeTokens(world, [token])
+      world.github.script(token, "user", "hang")
+      world.github.script(token, "graphql", "hang")
+      const { result, ms } = yield* timed(call(world, "PatCheckSynapse", world.miners[0]!, {}, { timeoutSeconds: 5 }))
+      assert.isTrue(result._tag === "Right")
+      if (result._tag === "Right") {
+        assert.deepInclude(result.right, { has_pat: true, pat_valid: null, rejection_reason: Messages.checkRetryLater })
+      }
+      // Budget = 5 s − 1 s: the answer lands before the 5 s timeout, and GitHub had its time.
+      assert.isBelow(ms, 5_000)
+      assert.isAtLeast(ms, 3_900)
+    }))
+
+  it.scopedLive("GitHub hangs: a broadcast is rejected as transient before the timeout, nothing stored", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const token = "ghp_hanging_github_02"
+      world.github.script(token, "user", "hang")
+      const { result, ms } = yield* timed(call(world, "PatBroadcastSynapse", world.miners[0]!, tokenFields(token), { timeoutSeconds: 3 }))
+      assert.isTrue(result._tag === "Right" && result.right.accepted === false)
+      assert.isBelow(ms, 3_000)
+    }))
+
+  it.scopedLive("a healthy check is not held up by checks stuck on a hanging GitHub", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const stuck = ["ghp_stuck_token_0001", "ghp_stuck_token_0002"]
+      const healthy = "ghp_healthy_token_03"
+      storeTokens(world, [...stuck, healthy])
+      for (const token of stuck) {
+        world.github.script(token, "user", "hang")
+        world.github.script(token, "graphql", "hang")
+      }
+      world.github.allow(healthy, { id: 3, login: "fine" })
+      const hung = yield* Effect.fork(
+        Effect.all(
+          [0, 1].map((i) => call(world, "PatCheckSynapse", world.miners[i]!, {}, { timeoutSeconds: 3 })),
+          { concurrency: "unbounded" }
+        )
+      )
+      yield* Effect.sleep("200 millis")
+      const { result, ms } = yield* timed(call(world, "PatCheckSynapse", world.miners[2]!, {}))
+      assert.isTrue(result._tag === "Right" && result.right.pat_valid === true)
+      assert.isBelow(ms, 2_000)
+      yield* hung.await
+    }))
+
+  it.scopedLive("more requests than slots with short timeouts: some shed with 503, every one answered before its timeout", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld({ maxConcurrency: 2 })
+      const tokens = world.miners.map((_, i) => `ghp_slow_github_${i}000`)
+      storeTokens(world, tokens)
+      for (const [i, token] of tokens.entries()) world.github.allow(token, { id: 100 + i, login: `m${i}` })
+      world.github.setLatency(1_500)
+      const timeout = 3
+      const results = yield* Effect.all(
+        Array.from({ length: 12 }, (_, i) =>
+          timed(
+            post(
+              world,
+              "/PatCheckSynapse",
+              signedHeaders(world, world.miners[i % 3]!, "PatCheckSynapse", { timeout, uuid: `uuid-${i}` }),
+              JSON.stringify({ name: "PatCheckSynapse", timeout })
+            )
+          )
+        ),
+        { concurrency: "unbounded" }
+      )
+      const statuses = results.map((r) => (r.result._tag === "Right" ? r.result.right.status : -1))
+      assert.isFalse(statuses.includes(-1))
+      assert.isTrue(statuses.includes(503), `statuses: ${statuses.join(",")}`)
+      assert.isTrue(statuses.includes(200), `statuses: ${statuses.join(",")}`)
+      assert.isTrue(statuses.every((s) => s === 200 || s === 503), `statuses: ${statuses.join(",")}`)
+      for (const r of results) assert.isBelow(r.ms, timeout * 1_000)
+      const shed = results.find((r) => r.result._tag === "Right" && r.result.right.status === 503)
+      if (shed?.result._tag === "Right") {
+        assert.match((shed.result.right.json as { message: string }).message, /could not start before its deadline/)
+      }
+    }))
+
+  it.scopedLive("waiting requests are admitted highest stake first", () =>
+    Effect.gen(function* () {
+      // Miner 1 holds the only slot; miners 2 (stake 10) and 3 (stake 5000) wait.
+      const world = yield* makeWorld({ maxConcurrency: 1, stakes: [0, 10, 5_000] })
+      const tokens = ["ghp_order_token_0001", "ghp_order_token_0002", "ghp_order_token_0003"]
+      storeTokens(world, tokens)
+      for (const [i, token] of tokens.entries()) world.github.allow(token, { id: i + 1, login: `m${i}` })
+      world.github.setLatency(400)
+      const finished: Array<number> = []
+      const checkAs = (i: number) =>
+        Effect.tap(call(world, "PatCheckSynapse", world.miners[i]!, {}), () => Effect.sync(() => finished.push(i + 1)))
+      const first = yield* Effect.fork(checkAs(0))
+      yield* Effect.sleep("150 millis")
+      const low = yield* Effect.fork(checkAs(1))
+      yield* Effect.sleep("100 millis")
+      const high = yield* Effect.fork(checkAs(2))
+      yield* Effect.all([first.await, low.await, high.await])
+      assert.deepStrictEqual(finished, [1, 3, 2])
+    }))
+})
