@@ -1,4 +1,4 @@
-import { Console, Context, Duration, Effect, Fiber, Layer, Ref, Schedule } from "effect"
+import { Console, Context, Duration, Effect, Fiber, Layer, Ref } from "effect"
 
 /**
  * Tells the user, on stderr only, that validators are being waited for. stdout stays
@@ -47,9 +47,8 @@ export const inPlace = (write: (text: string) => void): Progress["Type"] => ({
         const f = yield* Ref.getAndUpdate(frame, (i) => (i + 1) % spinner.length)
         yield* Effect.sync(() => write(`\r\x1b[2K${spinner[f]} ${label}: ${n}/${total} answered`))
       })
-      const ticker = yield* Effect.forkDaemon(
-        Effect.repeat(draw, Schedule.spaced(Duration.millis(100)))
-      )
+      yield* draw
+      const ticker = yield* Effect.forkDaemon(Effect.forever(Effect.delay(draw, Duration.millis(100))))
       return {
         advance: () => Ref.update(done, (n) => n + 1).pipe(Effect.zipRight(draw)),
         finish: Fiber.interrupt(ticker).pipe(Effect.zipRight(Effect.sync(() => write("\r\x1b[2K"))))

@@ -3,29 +3,27 @@ import { Console, Effect, Option } from "effect"
 import { callValidators } from "./calls.js"
 import type { MinerOptions } from "./options.js"
 import { emitReport, reportFailure } from "./output.js"
-import { checkLocally } from "./post.js"
-import { LocalVerdict } from "./precheck.js"
+import { checkLocally, LocalVerdict } from "./precheck.js"
 import { prepare } from "./prepare.js"
 import { checkSurvey } from "./surveys.js"
 
 /**
- * What GitHub says of the PAT here, when one was given and it explains the answers:
- * a token GitHub accepts but validators lack or call invalid needs posting again; a
- * token GitHub refuses needs replacing. An unreachable GitHub adds nothing.
+ * What GitHub says of the PAT here, when one was given and validators lack it or call it
+ * invalid: a token GitHub accepts needs posting again; one it refuses needs replacing.
+ * An unreachable GitHub adds nothing.
  */
-const localNote = (options: MinerOptions, rows: ReadonlyArray<{ readonly category: CheckCategory }>) =>
-  Option.match(options.pat, {
+const localNote = (options: MinerOptions, rows: ReadonlyArray<{ readonly category: CheckCategory }>) => {
+  const unexplained = rows.some((row) => row.category === "no_pat" || row.category === "invalid_pat")
+  return Option.match(Option.filter(options.pat, () => unexplained), {
     onNone: () => Effect.succeedNone,
     onSome: (pat) =>
       checkLocally(pat, options).pipe(
         Effect.map(
           LocalVerdict.$match({
             Usable: ({ login }): Option.Option<string> =>
-              rows.some((row) => row.category === "no_pat" || row.category === "invalid_pat")
-                ? Option.some(
-                    `GitHub accepts this PAT here (login ${login}): validators reporting no_pat or invalid_pat hold another token or none; run \`pnpm miner post\`.`
-                  )
-                : Option.none(),
+              Option.some(
+                `GitHub accepts this PAT here (login ${login}): validators reporting no_pat or invalid_pat hold another token or none; run \`pnpm miner post\`.`
+              ),
             Rejected: ({ reason }) =>
               Option.some(`GitHub refuses this PAT here too (${reason}): create a new token and post it.`),
             Unreachable: () => Option.none()
@@ -34,6 +32,7 @@ const localNote = (options: MinerOptions, rows: ReadonlyArray<{ readonly categor
         Effect.catchAll((error) => Effect.succeed(Option.some(error.message)))
       )
   })
+}
 
 /**
  * `miner check`: ask every eligible validator whether it holds a working PAT for this

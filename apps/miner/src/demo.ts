@@ -36,15 +36,19 @@ const scenario = Effect.gen(function* () {
     true
   )
   yield* step("2. check: does the validator hold a working PAT?", "GitHub answers normally.", ["check", ...args])
-  subnet.github.script(demoPat, "user", { status: 503, json: { message: "Service Unavailable" } })
-  subnet.github.script(demoPat, "graphql", { status: 503, json: { message: "Service Unavailable" } })
+  const githubAnswers = (status: number, message: string) =>
+    Effect.sync(() => {
+      for (const endpoint of ["user", "graphql"] as const) {
+        subnet.github.script(demoPat, endpoint, { status, json: { message } })
+      }
+    })
+  yield* githubAnswers(503, "Service Unavailable")
   yield* step(
     "3. check during a GitHub outage (every answer is 503)",
     "A temporary GitHub problem is never reported as an invalid PAT: the answer is inconclusive.",
     ["check", ...args]
   )
-  subnet.github.script(demoPat, "user", { status: 401, json: { message: "Bad credentials" } })
-  subnet.github.script(demoPat, "graphql", { status: 401, json: { message: "Bad credentials" } })
+  yield* githubAnswers(401, "Bad credentials")
   yield* step(
     "4. check after the token was revoked (GitHub answers 401)",
     "Now GitHub has refused the token conclusively: the PAT is invalid and must be replaced.",

@@ -1,32 +1,13 @@
-import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import type { Pat } from "@gittensor-pat/core"
 import { Console, Effect, Option } from "effect"
 import { callValidators } from "./calls.js"
-import { BadUsage, BroadcastNotConfirmed, PatRejectedByGitHub } from "./errors.js"
+import { BroadcastNotConfirmed, PatRejectedByGitHub } from "./errors.js"
 import { Interaction } from "./Interaction.js"
-import { defaultGitHubApiUrl, type MinerOptions } from "./options.js"
+import type { MinerOptions } from "./options.js"
 import { emitReport, reportFailure } from "./output.js"
 import { resolvePat } from "./pat.js"
-import { type LocalVerdict, precheck } from "./precheck.js"
+import { checkLocally, type LocalVerdict } from "./precheck.js"
 import { prepare } from "./prepare.js"
 import { postSurvey } from "./surveys.js"
-
-/** The API root from `--github-api-url` / `GITTENSOR_GITHUB_API_URL`; blank means GitHub's. */
-export const githubApiUrl = (options: MinerOptions): Effect.Effect<string, BadUsage> => {
-  const url = options.githubApiUrl.trim() === "" ? defaultGitHubApiUrl : options.githubApiUrl.trim()
-  return URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
-    ? Effect.succeed(url)
-    : Effect.fail(new BadUsage({ detail: `--github-api-url must be an http(s) URL (got ${url}).` }))
-}
-
-/**
- * Asks GitHub about the PAT on this machine, with the validators' classification. A
- * person is waiting, so an outage is reported after a couple of retries, not six.
- */
-export const checkLocally = (pat: Pat, options: MinerOptions) =>
-  Effect.flatMap(githubApiUrl(options), (baseUrl) =>
-    precheck(pat).pipe(Effect.provide(GitHubHttp.layerNode({ baseUrl, identityRetries: 2 })))
-  )
 
 const unreachableNote = "GitHub is unreachable from here, so the PAT could not be checked locally"
 

@@ -1,5 +1,8 @@
 import { Deadline, GitHub, type InvalidPatError, Messages, type Pat, type TransientGitHubError } from "@gittensor-pat/core"
+import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { Data, Duration, Effect, Either, Match } from "effect"
+import { BadUsage } from "./errors.js"
+import { defaultGitHubApiUrl, type MinerOptions } from "./options.js"
 
 /** What GitHub itself says about the PAT before anything is sent to validators. */
 export type LocalVerdict = Data.TaggedEnum<{
@@ -51,3 +54,20 @@ export const precheck = Effect.fn("miner.precheck")(function* (pat: Pat) {
   )
   return judge(identity, testQuery)
 })
+
+/** The API root from `--github-api-url` / `GITTENSOR_GITHUB_API_URL`; blank means GitHub's. */
+export const githubApiUrl = (options: MinerOptions): Effect.Effect<string, BadUsage> => {
+  const url = options.githubApiUrl.trim() === "" ? defaultGitHubApiUrl : options.githubApiUrl.trim()
+  return URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
+    ? Effect.succeed(url)
+    : Effect.fail(new BadUsage({ detail: `--github-api-url must be an http(s) URL (got ${url}).` }))
+}
+
+/**
+ * Asks GitHub about the PAT on this machine, with the validators' classification. A
+ * person is waiting, so an outage is reported after a couple of retries, not six.
+ */
+export const checkLocally = (pat: Pat, options: MinerOptions) =>
+  Effect.flatMap(githubApiUrl(options), (baseUrl) =>
+    precheck(pat).pipe(Effect.provide(GitHubHttp.layerNode({ baseUrl, identityRetries: 2 })))
+  )
