@@ -5,7 +5,7 @@ import { assert, layer } from "@effect/vitest"
 import { Effect, Either, Option, Redacted } from "effect"
 import * as NodePath from "node:path"
 import { JsonFilePatStore } from "../src/index.js"
-import { allowAll, capturingLogs, entryOf, secretMarker, tempStorePath } from "./support.js"
+import { allowAll, capturingLogs, entryOf, openStore, secretMarker, tempStorePath } from "./support.js"
 
 const fixturePath = NodePath.join(import.meta.dirname, "fixtures", "python_miner_pats.json")
 
@@ -25,9 +25,7 @@ const corruptFiles: ReadonlyArray<readonly [string, string]> = [
 layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
   it.scoped("a missing file is an empty store, and its folders are created", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       assert.isTrue(Option.isNone(yield* store.get(Uid.make(3))))
       assert.deepStrictEqual(yield* store.snapshot, [])
       assert.isTrue(yield* fs.exists(NodePath.dirname(path)))
@@ -37,9 +35,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("save upserts by uid, and a new hotkey on a uid replaces its entry", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       yield* store.save(entryOf(1, "a"), allowAll)
       yield* store.save(entryOf(2, "b"), allowAll)
       yield* store.save(entryOf(1, "c"), allowAll)
@@ -53,9 +49,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("the guard sees the stored entry, and its refusal writes nothing", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       yield* store.save(entryOf(4, "first"), allowAll)
       const before = yield* fs.readFileString(path)
       const seen: Array<string> = []
@@ -74,9 +68,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
   for (const [name, content] of corruptFiles) {
     it.scoped(`${name}: save fails closed leaving the bytes, get fails, snapshot is [] with a PAT-free log`, () =>
       Effect.gen(function* () {
-        const fs = yield* FileSystem.FileSystem
-        const path = yield* tempStorePath
-        const store = yield* JsonFilePatStore.make({ path })
+        const { fs, path, store } = yield* openStore
         yield* fs.writeFileString(path, content)
         const saved = yield* Effect.flip(store.save(entryOf(9), allowAll))
         assert.strictEqual(saved._tag, "StoreUnavailableError")
@@ -95,9 +87,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("a change another program makes to the file is seen by the very next read, even at the same length", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       yield* store.save(entryOf(1), allowAll)
       const written = yield* fs.readFileString(path)
       const edited = written.replace('"github_id": "1001-1"', '"github_id": "9999-1"')
@@ -111,9 +101,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("200 concurrent saves of distinct uids are all kept", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       const uids = Array.from({ length: 200 }, (_, uid) => uid)
       yield* Effect.forEach(uids, (uid) => store.save(entryOf(uid), allowAll), { concurrency: "unbounded" })
       assert.deepStrictEqual(
@@ -126,8 +114,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("concurrent saves pinning one uid to different accounts: exactly one wins, the rest are locked", () =>
     Effect.gen(function* () {
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { store } = yield* openStore
       const pin: SaveGuard = (current) =>
         Option.isSome(current) ? new IdentityLockedError({ uid: current.value.uid }) : Effect.void
       const contenders = Array.from({ length: 20 }, (_, n) => new PatEntry({ ...entryOf(1), githubId: GitHubId.make(`id-${n}`) }))
@@ -143,9 +130,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("the file is left with mode 0600, even when it was wider before", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       yield* fs.writeFileString(path, "[]", { mode: 0o644 })
       yield* fs.chmod(path, 0o644)
       yield* store.save(entryOf(1), allowAll)
@@ -155,9 +140,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("a file written by Python's json.dump(indent=2) reads, and rewrites byte for byte", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       const python = yield* fs.readFileString(fixturePath)
       yield* fs.writeFileString(path, python)
       const entries = yield* store.snapshot
@@ -177,9 +160,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
 
   it.scoped("a new entry is written with the Python validator's keys, and a UTC 'Z' as +00:00", () =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { fs, path, store } = yield* openStore
       yield* store.save(entryOf(5), allowAll)
       const [written] = JSON.parse(yield* fs.readFileString(path)) as Array<Record<string, unknown>>
       assert.deepStrictEqual(Object.keys(written!), ["uid", "hotkey", "pat", "github_id", "stored_at"])

@@ -1,12 +1,11 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { SystemError } from "@effect/platform/Error"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Uid } from "@gittensor-pat/core"
+import { type IdentityLockedError, type StoreUnavailableError, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as NodePath from "node:path"
-import { JsonFilePatStore } from "../src/index.js"
-import { allowAll, capturingLogs, entryOf, tempStorePath } from "./support.js"
+import { allowAll, capturingLogs, entryOf, openStore } from "./support.js"
 
 interface Faults {
   read: boolean
@@ -33,25 +32,36 @@ const faultyFileSystem = (faults: Faults) =>
   ).pipe(Layer.provide(NodeFileSystem.layer))
 
 const seeded = Effect.gen(function* () {
-  const path = yield* tempStorePath
-  const store = yield* JsonFilePatStore.make({ path })
+  const { fs, path, store } = yield* openStore
   yield* Effect.forEach([1, 2, 3], (uid) => store.save(entryOf(uid), allowAll), { discard: true })
-  const fs = yield* FileSystem.FileSystem
   return { fs, path, store, bytes: yield* fs.readFileString(path) }
 })
 
-describe("JsonFilePatStore under file-system faults", () => {
-  it.scoped("a read error fails save, get and nothing else: no entry is lost and nothing is written", () => {
+const assertUnavailable = (error: StoreUnavailableError | IdentityLockedError, operation: "read" | "write") =>
+  assert.deepStrictEqual(
+    [error._tag, error._tag === "StoreUnavailableError" && error.operation],
+    ["StoreUnavailableError", operation]
+  )
+
+/** A test over a store seeded with uids 1–3, on a file system whose faults it switches. */
+const faultTest = (
+  name: string,
+  body: (
+    faults: Faults,
+    opened: Effect.Effect.Success<typeof seeded>
+  ) => Effect.Effect<void, unknown, FileSystem.FileSystem>
+) =>
+  it.scoped(name, () => {
     const faults: Faults = { read: false, rename: false }
-    return Effect.gen(function* () {
-      const { fs, path, store, bytes } = yield* seeded
+    return Effect.flatMap(seeded, (opened) => body(faults, opened)).pipe(Effect.provide(faultyFileSystem(faults)))
+  })
+
+describe("JsonFilePatStore under file-system faults", () => {
+  faultTest("a read error fails save, get and nothing else: no entry is lost and nothing is written", (faults, { fs, path, store, bytes }) =>
+    Effect.gen(function* () {
       faults.read = true
-      const saved = yield* Effect.flip(store.save(entryOf(9), allowAll))
-      assert.deepStrictEqual([saved._tag, saved._tag === "StoreUnavailableError" && saved.operation], [
-        "StoreUnavailableError",
-        "read"
-      ])
-      assert.strictEqual((yield* Effect.flip(store.get(Uid.make(1))))._tag, "StoreUnavailableError")
+      assertUnavailable(yield* Effect.flip(store.save(entryOf(9), allowAll)), "read")
+      assertUnavailable(yield* Effect.flip(store.get(Uid.make(1))), "read")
       const logs: Array<string> = []
       assert.deepStrictEqual(yield* capturingLogs(store.snapshot, logs), [])
       assert.strictEqual(logs.length, 1)
@@ -61,19 +71,13 @@ describe("JsonFilePatStore under file-system faults", () => {
         (yield* store.snapshot).map((e) => e.uid),
         [1, 2, 3]
       )
-    }).pipe(Effect.provide(faultyFileSystem(faults)))
-  })
+    })
+  )
 
-  it.scoped("a failed write removes its temp file, leaves the file as it was, and the next save works", () => {
-    const faults: Faults = { read: false, rename: false }
-    return Effect.gen(function* () {
-      const { fs, path, store, bytes } = yield* seeded
+  faultTest("a failed write removes its temp file, leaves the file as it was, and the next save works", (faults, { fs, path, store, bytes }) =>
+    Effect.gen(function* () {
       faults.rename = true
-      const saved = yield* Effect.flip(store.save(entryOf(9), allowAll))
-      assert.deepStrictEqual([saved._tag, saved._tag === "StoreUnavailableError" && saved.operation], [
-        "StoreUnavailableError",
-        "write"
-      ])
+      assertUnavailable(yield* Effect.flip(store.save(entryOf(9), allowAll)), "write")
       assert.deepStrictEqual((yield* fs.readDirectory(NodePath.dirname(path))).sort(), [
         "miner_pats.json",
         "miner_pats.json.lock"
@@ -85,6 +89,6 @@ describe("JsonFilePatStore under file-system faults", () => {
         (yield* store.snapshot).map((e) => e.uid),
         [1, 2, 3, 9]
       )
-    }).pipe(Effect.provide(faultyFileSystem(faults)))
-  })
+    })
+  )
 })

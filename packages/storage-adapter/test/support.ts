@@ -2,12 +2,21 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { GitHubId, Hotkey, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
 import { Effect, Logger, Redacted } from "effect"
 import * as NodePath from "node:path"
+import { JsonFilePatStore } from "../src/index.js"
 
 /** A store path inside a fresh temp folder (removed with the scope), one folder deeper than exists. */
 export const tempStorePath = Effect.gen(function* () {
   const fs = yield* FileSystem.FileSystem
   const directory = yield* fs.makeTempDirectoryScoped({ prefix: "pat-store-" })
   return NodePath.join(directory, "data", "miner_pats.json")
+})
+
+/** A fresh store in a temp folder, with the file system and the store's path. */
+export const openStore = Effect.gen(function* () {
+  const fs = yield* FileSystem.FileSystem
+  const path = yield* tempStorePath
+  const store = yield* JsonFilePatStore.make({ path })
+  return { fs, path, store }
 })
 
 /** The secret every test entry's token carries, so that tests can look for leaks. */
