@@ -58,7 +58,8 @@ const program = Effect.gen(function* () {
       p50OverL: Math.round((healthy.p50 / latencyMs) * 100) / 100,
       p99OverL: Math.round((healthy.p99 / latencyMs) * 100) / 100,
       healthyErrors: healthy.errors,
-      healthyOutcomes: healthy.outcomes
+      healthyOutcomes: healthy.outcomes,
+      stuckOutcomes: stuck.outcomes
     }
   })
   const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () => run)
