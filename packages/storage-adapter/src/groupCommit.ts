@@ -71,9 +71,15 @@ export const makeGroupCommit = (
     )
     yield* Effect.forkScoped(
       Effect.forever(
-        Effect.flatMap(Queue.takeBetween(queue, 1, Number.POSITIVE_INFINITY), (batch) =>
-          Effect.uninterruptible(commit(file, Chunk.toReadonlyArray(batch)))
-        )
+        Effect.flatMap(Queue.takeBetween(queue, 1, Number.POSITIVE_INFINITY), (chunk) => {
+          const batch = Chunk.toReadonlyArray(chunk)
+          // A guard that dies must fail its batch (nothing of it is written yet), not the
+          // writer fiber, or every later save would wait forever.
+          return commit(file, batch).pipe(
+            Effect.catchAllCause((cause) => Effect.forEach(batch, (p) => Deferred.failCause(p.done, cause))),
+            Effect.uninterruptible
+          )
+        })
       )
     )
     return (entry, guard) =>

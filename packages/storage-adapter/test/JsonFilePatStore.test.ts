@@ -2,7 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { GitHubId, IdentityLockedError, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
 import { assert, layer } from "@effect/vitest"
-import { Effect, Either, Option, Redacted } from "effect"
+import { Cause, Effect, Either, Exit, Option, Redacted } from "effect"
 import * as NodePath from "node:path"
 import { JsonFilePatStore } from "../src/index.js"
 import { allowAll, capturingLogs, entryOf, openStore, secretMarker, tempStorePath } from "./support.js"
@@ -125,6 +125,19 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
       assert.strictEqual(winners.length, 1)
       assert.isTrue(results.every((r) => Either.isRight(r) || r.left._tag === "IdentityLockedError"))
       assert.strictEqual(Option.getOrThrow(yield* store.get(Uid.make(1))).githubId, winners[0])
+    })
+  )
+
+  it.scoped("a guard that dies fails its own save and the store keeps saving", () =>
+    Effect.gen(function* () {
+      const { store } = yield* openStore
+      const exit = yield* Effect.exit(store.save(entryOf(1), () => Effect.die("guard bug")))
+      assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
+      yield* store.save(entryOf(2), allowAll)
+      assert.deepStrictEqual(
+        (yield* store.snapshot).map((e) => e.uid),
+        [2]
+      )
     })
   )
 
