@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { Deadline, type GitHub } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Effect, Either, Option } from "effect"
+import { Clock, Effect, Either, Fiber, Option } from "effect"
 import { FakeGitHub, startFakeGitHub } from "../src/testing/index.js"
 import { identityWithin, kind, outcome, pat, withGitHub } from "./support.js"
 
@@ -106,6 +106,26 @@ describe("deadline, retries and transport failures", () => {
       })
       assert.strictEqual(causeOf(result), "timeout")
       assert.strictEqual(fake.count("tok", "user"), 2)
+    })
+  )
+
+  it.scopedLive("a caller that stops waiting is not held up by a hanging GitHub", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeGitHub.scoped
+      fake.script("tok", "user", "hang")
+      fake.script("tok", "graphql", "hang")
+      const elapsed = yield* withGitHub(fake.url, (github) =>
+        Effect.gen(function* () {
+          const calls = yield* Effect.fork(Effect.all([github.identity(pat("tok")), github.testQuery(pat("tok"))], { concurrency: 2 }))
+          yield* Effect.sleep("200 millis")
+          const start = yield* Clock.currentTimeMillis
+          yield* Fiber.interrupt(calls)
+          return (yield* Clock.currentTimeMillis) - start
+        })
+      )
+      // The attempt timeout is 15 s: returning well before it means the requests were aborted.
+      assert.isBelow(elapsed, 1000)
+      assert.strictEqual(fake.count("tok", "user") + fake.count("tok", "graphql"), 2)
     })
   )
 
