@@ -1,3 +1,5 @@
+import { Effect } from "effect"
+
 /** Latency figures of one run, in milliseconds. */
 export interface LatencySummary {
   readonly count: number
@@ -46,3 +48,13 @@ export const medianOfRuns = <A extends Record<string, unknown>>(runs: ReadonlyAr
 /** `part / whole` as a percentage with one decimal; 0 when there is no whole. */
 export const percent = (part: number, whole: number): number =>
   whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10
+
+/** Runs a point `times` times (one after another) and reports the median run beside all runs. */
+export const repeatPoint = <A extends Record<string, unknown>, E, R>(
+  times: number,
+  point: (run: number) => Effect.Effect<A, E, R>
+): Effect.Effect<A & { readonly runs: ReadonlyArray<A> }, E, R> =>
+  Effect.map(
+    Effect.forEach(Array.from({ length: times }, (_, run) => run), point),
+    (runs) => ({ ...medianOfRuns(runs), runs })
+  )

@@ -4,9 +4,9 @@ import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import { type BenchGitHub, startBenchGitHub } from "./fakeGitHub.js"
 import { type FixtureFiles, writeFixture } from "./fixture.js"
-import { type LoadGenerator, startLoadGenerator } from "./loadRun.js"
+import { type LoadGenerator, type LoadGroupInput, loadGroup, startLoadGenerator } from "./loadRun.js"
 import { allMinerKeypairs, minerRange, minerCount } from "./miners.js"
-import { startValidator, type ValidatorSetup, type WalletRef } from "./validatorProcess.js"
+import { type RunningValidator, startValidator, type ValidatorSetup, type WalletRef } from "./validatorProcess.js"
 import { writeValidatorWallet } from "./wallet.js"
 
 /** Everything a run needs around the validator: a temp folder, miners, files, a fake GitHub. */
@@ -49,4 +49,15 @@ export const startValidatorIn = (world: World, overrides: Partial<ValidatorSetup
     githubUrl: world.github.url,
     logFile: `${world.dir}/validator.log`,
     ...overrides
+  })
+
+/** Runs groups of checks against `validator` through the world's load generator. */
+export const runChecks = (
+  world: World,
+  validator: RunningValidator,
+  groups: ReadonlyArray<Omit<LoadGroupInput, "synapse">>
+) =>
+  world.load.run({
+    target: validator.target,
+    groups: groups.map((group) => loadGroup({ synapse: "PatCheckSynapse", ...group }))
   })

@@ -1,11 +1,10 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup } from "../loadRun.js"
 import { minerCount, minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
-import { medianOfRuns } from "../stats.js"
+import { repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
-import { makeWorld, startValidatorIn } from "../world.js"
+import { makeWorld, runChecks, startValidatorIn } from "../world.js"
 
 // Issue 9 item 2 (head-of-line): many checks stuck on a hanging GitHub token must not slow
 // the healthy checks running beside them. Healthy latency is reported against L.
@@ -24,26 +23,16 @@ const program = Effect.gen(function* () {
   const validator = yield* startValidatorIn(world)
   yield* world.github.setLatency(latencyMs)
   yield* world.github.scriptMiners([hangingMiner], "hang")
-  const run = Effect.gen(function* () {
-    const report = yield* world.load.run({
-      target: validator.target,
-      groups: [
-        loadGroup({
-          synapse: "PatCheckSynapse",
-          miners: [hangingMiner],
-          concurrency: stuckCount,
-          maxRequests: stuckCount,
-          durationMs: 60_000
-        }),
-        loadGroup({
-          synapse: "PatCheckSynapse",
-          miners: minerRange(0, healthyConcurrency),
-          concurrency: healthyConcurrency,
-          durationMs: healthyDurationMs,
-          startAfterMs: healthyStartMs
-        })
-      ]
-    })
+  const point = Effect.gen(function* () {
+    const report = yield* runChecks(world, validator, [
+      { miners: [hangingMiner], concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
+      {
+        miners: minerRange(0, healthyConcurrency),
+        concurrency: healthyConcurrency,
+        durationMs: healthyDurationMs,
+        startAfterMs: healthyStartMs
+      }
+    ])
     const stuck = groupFigures(report, 0, ["inconclusive"])
     const healthy = groupFigures(report, 1, ["valid"])
     return {
@@ -62,8 +51,7 @@ const program = Effect.gen(function* () {
       stuckOutcomes: stuck.outcomes
     }
   })
-  const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () => run)
-  return { options, ...medianOfRuns(runs), runs }
+  return { options, ...(yield* repeatPoint(options.runs, () => point)) }
 })
 
 benchMain("head-of-line", program, (figures) =>

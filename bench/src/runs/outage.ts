@@ -1,13 +1,12 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup } from "../loadRun.js"
 import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { freePort } from "../ports.js"
-import { medianOfRuns, percent } from "../stats.js"
+import { percent, repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
 import type { RunningValidator } from "../validatorProcess.js"
-import { makeWorld, startValidatorIn, type World } from "../world.js"
+import { makeWorld, runChecks, startValidatorIn, type World } from "../world.js"
 
 // Issue 9 item 3: with GitHub hanging, failing with 503, or refusing connections, every
 // check must still be answered (inconclusive) before the caller's timeout.
@@ -17,19 +16,9 @@ const timeoutSeconds = options.quick ? 3 : 12
 
 const measure = (world: World, validator: RunningValidator, mode: string) =>
   Effect.gen(function* () {
-    const report = yield* world.load.run({
-      target: validator.target,
-      groups: [
-        loadGroup({
-          synapse: "PatCheckSynapse",
-          miners: minerRange(0, concurrency),
-          concurrency,
-          maxRequests: concurrency,
-          durationMs: 120_000,
-          timeoutSeconds
-        })
-      ]
-    })
+    const report = yield* runChecks(world, validator, [
+      { miners: minerRange(0, concurrency), concurrency, maxRequests: concurrency, durationMs: 120_000, timeoutSeconds }
+    ])
     const figures = groupFigures(report, 0, ["inconclusive"])
     const answered = figures.requests - (figures.outcomes.timeout ?? 0) - Object.entries(figures.outcomes)
       .filter(([outcome]) => outcome.startsWith("failed:"))
@@ -47,10 +36,7 @@ const measure = (world: World, validator: RunningValidator, mode: string) =>
   })
 
 const repeated = <A extends Record<string, unknown>, E, R>(point: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.forEach(Array.from({ length: options.runs }), () => point), (runs) => ({
-    ...medianOfRuns(runs),
-    runs
-  }))
+  repeatPoint(options.runs, () => point)
 
 const program = Effect.gen(function* () {
   const world = yield* makeWorld()

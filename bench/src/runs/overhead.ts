@@ -6,7 +6,7 @@ import { loadGroup } from "../loadRun.js"
 import { minerKeypair, minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { readProfile } from "../profile.js"
-import { medianOfRuns } from "../stats.js"
+import { repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
 import { makeWorld, startValidatorIn, type World } from "../world.js"
 
@@ -80,10 +80,7 @@ const program = Effect.gen(function* () {
   const world = yield* makeWorld()
   const rows = []
   for (const synapse of ["PatCheckSynapse", "PatBroadcastSynapse"] as const) {
-    const runs = yield* Effect.forEach(Array.from({ length: options.runs }, (_, run) => run), (run) =>
-      point(world, synapse, run)
-    )
-    rows.push({ ...medianOfRuns(runs), runs })
+    rows.push(yield* repeatPoint(options.runs, (run) => point(world, synapse, run)))
   }
   return { options, concurrency, rows }
 })

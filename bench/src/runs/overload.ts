@@ -1,11 +1,10 @@
 import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
-import { loadGroup } from "../loadRun.js"
 import { minerRange, minerStake } from "../miners.js"
 import { benchOptions } from "../options.js"
-import { medianOfRuns, percent } from "../stats.js"
+import { percent, repeatPoint } from "../stats.js"
 import { groupFigures, groupRecords, markdownTable } from "../summary.js"
-import { makeWorld, startValidatorIn } from "../world.js"
+import { makeWorld, runChecks, startValidatorIn } from "../world.js"
 
 // Issue 9 item 4: more callers than pipeline slots, with short timeouts. Whoever cannot be
 // served in time must get a quick 503 (never a timeout), and stake decides who is served.
@@ -22,41 +21,29 @@ const program = Effect.gen(function* () {
   const world = yield* makeWorld()
   const validator = yield* startValidatorIn(world, { maxConcurrency })
   yield* world.github.setLatency(latencyMs)
-  const run = Effect.gen(function* () {
-    const report = yield* world.load.run({
-      target: validator.target,
-      groups: [
-        loadGroup({
-          synapse: "PatCheckSynapse",
-          miners: minerRange(0, callers),
-          concurrency: callers,
-          durationMs: options.durationMs,
-          timeoutSeconds
-        })
-      ]
-    })
+  const point = Effect.gen(function* () {
+    const report = yield* runChecks(world, validator, [
+      { miners: minerRange(0, callers), concurrency: callers, durationMs: options.durationMs, timeoutSeconds }
+    ])
     const figures = groupFigures(report, 0, ["valid"])
     const records = groupRecords(report, 0)
     const minersWith = (outcome: string) => records.filter(([, , o]) => o === outcome).map(([, miner]) => miner)
-    const shed = figures.outcomes["status:503"] ?? 0
-    const timedOut = figures.outcomes.timeout ?? 0
     return {
       maxConcurrency,
       callers,
       requests: figures.requests,
-      servedPerSecond: Math.round((figures.perSecond * (figures.outcomes.valid ?? 0)) / Math.max(1, figures.requests)),
       servedPct: percent(figures.outcomes.valid ?? 0, figures.requests),
-      shedPct: percent(shed, figures.requests),
-      timedOutPct: percent(timedOut, figures.requests),
-      timedOut,
+      shedPct: percent(figures.outcomes["status:503"] ?? 0, figures.requests),
+      timedOutPct: percent(figures.outcomes.timeout ?? 0, figures.requests),
+      timedOut: figures.outcomes.timeout ?? 0,
       p99: figures.p99,
       meanStakeServed: meanStake(minersWith("valid")),
       meanStakeShed: meanStake(minersWith("status:503")),
       outcomes: figures.outcomes
     }
   })
-  const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () => run)
-  return { options, latencyMs, timeoutSeconds, ...medianOfRuns(runs), runs }
+  const figures = yield* repeatPoint(options.runs, () => point)
+  return { options, latencyMs, timeoutSeconds, ...figures }
 })
 
 benchMain("overload", program, (figures) =>

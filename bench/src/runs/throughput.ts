@@ -3,7 +3,7 @@ import { benchMain } from "../benchMain.js"
 import { loadGroup } from "../loadRun.js"
 import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
-import { medianOfRuns } from "../stats.js"
+import { repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
 import { makeWorld, startValidatorIn } from "../world.js"
 
@@ -51,14 +51,11 @@ const program = Effect.gen(function* () {
     yield* world.github.setLatency(latencyMs)
     for (const synapse of synapses) {
       for (const concurrency of concurrencies) {
-        const runs = yield* Effect.forEach(Array.from({ length: options.runs }), () =>
-          point(synapse, latencyMs, concurrency, options.durationMs)
-        )
-        const row = medianOfRuns(runs)
+        const row = yield* repeatPoint(options.runs, () => point(synapse, latencyMs, concurrency, options.durationMs))
         console.log(
           `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB`
         )
-        rows.push({ ...row, runs })
+        rows.push(row)
       }
     }
   }
