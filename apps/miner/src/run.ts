@@ -12,19 +12,29 @@ import { checkSurvey, postSurvey } from "./surveys.js"
 /** CONTRACT §9's exit codes: 0 success, 1 a failure the user can act on, 2 bad usage. */
 export type ExitCode = 0 | 1 | 2
 
-/**
- * Bad usage exits 2. @effect/cli has already printed the problem on stderr; with
- * `--json`, stdout still gets the command's document so that it is always JSON.
- */
-const badUsage = (argv: ReadonlyArray<string>, error: ValidationError.ValidationError) => {
-  if (!argv.includes("--json")) {
-    return Effect.succeed<ExitCode>(2)
-  }
-  const message = stripVTControlCharacters(HelpDoc.toAnsiText(error.error)).trim()
-  const document = argv.includes("post")
-    ? failureDocument(postSurvey, message)
-    : failureDocument(checkSurvey, message)
-  return Console.log(JSON.stringify(document, null, 2)).pipe(Effect.as<ExitCode>(2))
+/** With `--json`, stdout gets the command's document even when the run never started. */
+const jsonFailure = (argv: ReadonlyArray<string>, message: string) =>
+  argv.includes("--json")
+    ? Console.log(
+        JSON.stringify(
+          argv.includes("post") ? failureDocument(postSurvey, message) : failureDocument(checkSurvey, message),
+          null,
+          2
+        )
+      )
+    : Effect.void
+
+/** Bad usage exits 2; @effect/cli has already printed the problem on stderr. */
+const badUsage = (argv: ReadonlyArray<string>, error: ValidationError.ValidationError) =>
+  jsonFailure(argv, stripVTControlCharacters(HelpDoc.toAnsiText(error.error)).trim()).pipe(Effect.as<ExitCode>(2))
+
+/** A bug, not a user error: said on stderr (and as JSON with `--json`), exit 1. */
+const unexpected = (argv: ReadonlyArray<string>, defect: unknown) => {
+  const message = `unexpected failure: ${defect instanceof Error ? defect.message : String(defect)}`
+  return Console.error(`Error: ${message}`).pipe(
+    Effect.zipRight(jsonFailure(argv, message)),
+    Effect.as<ExitCode>(1)
+  )
 }
 
 // stdout carries only the report (one JSON document with --json); log lines go to stderr.
@@ -37,6 +47,7 @@ export const runCli = (argv: ReadonlyArray<string>) =>
     Effect.catchAll((error) =>
       ValidationError.isValidationError(error) ? badUsage(argv, error) : Effect.succeed<ExitCode>(exitCodeOf(error))
     ),
+    Effect.catchAllDefect((defect) => unexpected(argv, defect)),
     Effect.provide(logsToStderr)
   )
 

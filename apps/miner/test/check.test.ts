@@ -80,13 +80,24 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner check against rea
     Effect.gen(function* () {
       const down = yield* FakeGitHub.scoped
       down.script(token, "user", { status: 502 })
-      const net = yield* subnet([{ githubUrl: down.url, stored: { pat: token, githubId: "4242" } }, { githubUrl: down.url }])
+      const net = yield* subnet([
+        { githubUrl: down.url, stored: { pat: token, githubId: "4242" } },
+        { githubUrl: down.url },
+        { githubUrl: down.url, knowsMiner: false }
+      ])
+      const closedPort = yield* Effect.scoped(silentServer)
+      yield* writeSnapshot(net.metagraph, [
+        ...net.neurons,
+        { uid: 4, hotkey: (yield* testKey(202)).address, stake: 1, validator_trust: 1, axon: { ip: "127.0.0.1", port: closedPort } }
+      ])
       const run = yield* runMiner(["check", ...net.args, "--min-stake", "0", "--pat", revoked, "--github-api-url", down.url])
       assert.strictEqual(run.exitCode, 1)
+      assert.match(run.stdout, /^3\s+\S+\s+no_response\s+HTTP 403: Forbidden. Key is blacklisted: Hotkey \S+\.\.\. not registered\.$/m)
+      assert.match(run.stdout, /^4\s+\S+\s+no_response\s+could not connect/m)
       assert.include(run.stderr, "GitHub refuses this PAT here too (GitHub /user returned 401)")
       assert.strictEqual(
         run.stdout.split("\n").at(-1),
-        "0/2 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 hold no PAT for this hotkey — run `pnpm miner post`"
+        "0/4 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 hold no PAT for this hotkey — run `pnpm miner post`; 2 did not answer — they may be down; retry later"
       )
     })
   )

@@ -19,6 +19,8 @@ export interface ValidatorSpec {
   readonly githubUrl: string
   /** Entries its store holds before the test (stored for the miner's uid). */
   readonly stored?: { readonly pat: string; readonly githubId: string; readonly hotkey?: string }
+  /** A validator with a stale metagraph that lacks the miner refuses it (403). */
+  readonly knowsMiner?: boolean
 }
 
 /** The miner's wallet flags for a wallet written under `root`. */
@@ -102,7 +104,7 @@ export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
       const ports = Layer.mergeAll(
         GitHubHttp.layerNode({ baseUrl: spec.githubUrl, retryBaseDelay: "20 millis" }),
         InMemoryPatStore.layer({ entries }),
-        StaticMetagraph.layer(registry)
+        StaticMetagraph.layer(spec.knowsMiner === false ? registry.filter((n) => n.uid !== minerUid) : registry)
       )
       return Effect.flatMap(Layer.build(ports), (context) =>
         startValidator({ keypair: keys[i]!, rateLimit: 0 }).pipe(Effect.provide(context))

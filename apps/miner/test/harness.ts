@@ -22,6 +22,7 @@ export const runMiner = (
   options: {
     readonly env?: Record<string, string>
     readonly interaction?: Layer.Layer<Interaction>
+    readonly progress?: Layer.Layer<Progress.Progress>
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -39,7 +40,7 @@ export const runMiner = (
       unsafe: { ...base.unsafe, log: toOut, info: toOut, error: toErr, warn: toErr }
     }
     const layer = Layer.mergeAll(
-      Progress.layerLines,
+      options.progress ?? Progress.layerLines,
       options.interaction ?? Layer.succeed(Interaction, unattended),
       NodeHttpClient.layerUndici,
       NodeContext.layer

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { FastCheck, Option } from "effect"
 import { type Report, renderReport, toDocument } from "../src/report.js"
 import { type CheckAnswer, checkSurvey, type PostAnswer, postSurvey } from "../src/surveys.js"
+import { renderSkipped } from "../src/table.js"
 
 const answers: Record<CheckCategory, CheckAnswer> = {
   valid: { has_pat: true, pat_valid: true, rejection_reason: null },
@@ -83,5 +84,28 @@ describe("post report", () => {
     expect(text.split("\n").at(-1)).toBe(
       "1/3 validators accepted the PAT; 1 rejected it — see the reasons above; 1 did not answer — they may be down; retry later"
     )
+  })
+})
+
+describe("skipped neurons", () => {
+  it("are listed one by one when few, summarised by reason when many", () => {
+    const skipped = (n: number) =>
+      Array.from({ length: n }, (_, uid) => ({
+        uid: Uid.make(uid),
+        hotkey: Hotkey.make(`5Skipped${uid}`),
+        reason: uid % 3 === 0 ? "stake 0 < 15000" : "axon not serving (0.0.0.0:0)"
+      }))
+    expect(renderSkipped(skipped(3)).split("\n")).toEqual([
+      "Skipped 3 neuron(s):",
+      "  uid 0 5Skipped0: stake 0 < 15000",
+      "  uid 1 5Skipped1: axon not serving (0.0.0.0:0)",
+      "  uid 2 5Skipped2: axon not serving (0.0.0.0:0)"
+    ])
+    expect(renderSkipped(skipped(250)).split("\n")).toEqual([
+      "Skipped 250 neurons (--json lists each one):",
+      "  84 × stake 0 < 15000",
+      "  166 × axon not serving (0.0.0.0:0)"
+    ])
+    expect(renderSkipped([])).toBe("")
   })
 })

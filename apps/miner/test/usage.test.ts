@@ -2,7 +2,8 @@ import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
+import * as Progress from "../src/Progress.js"
 import { subnet, testKey, walletArgs, writeSnapshot } from "./fixture.js"
 import { runMiner } from "./harness.js"
 
@@ -71,6 +72,17 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner: failures the use
         assert.strictEqual(doc.success, false)
         assert.isString(doc.error)
       }
+    })
+  )
+
+  it.scoped("even a bug leaves stdout one JSON document, and exits 1", () =>
+    Effect.gen(function* () {
+      const net = yield* subnet([{ githubUrl: localGitHub }])
+      const broken = Layer.succeed(Progress.Progress, { track: () => Effect.die(new Error("progress exploded")) })
+      const run = yield* runMiner(["check", ...net.args, "--json"], { progress: broken })
+      assert.strictEqual(run.exitCode, 1)
+      assert.include(run.stderr, "unexpected failure: progress exploded")
+      assert.deepInclude(JSON.parse(run.stdout), { success: false, error: "unexpected failure: progress exploded" })
     })
   )
 
