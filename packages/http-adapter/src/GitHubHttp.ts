@@ -1,10 +1,9 @@
-import { GitHub, type GitHubId, InvalidPatError, Messages, type Pat } from "@gittensor-pat/core"
+import { GitHub, InvalidPatError, Messages, type Pat } from "@gittensor-pat/core"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Config, Duration, Effect, Either, Layer, Redacted } from "effect"
+import { Config, Duration, Effect, Layer, Redacted } from "effect"
 import pkg from "../package.json" with { type: "json" }
 import { exchange } from "./exchange.js"
-import type { GitHubFailure } from "./GitHubAnswer.js"
 import { classifyIdentity, identityRefused } from "./identityAnswer.js"
 import { nodeDispatcher } from "./nodeDispatcher.js"
 import { retryWithinDeadline } from "./retryWithinDeadline.js"
@@ -52,9 +51,6 @@ const usableToken = (
   return Effect.succeed(token)
 }
 
-const judged = <A>(verdict: Either.Either<A, GitHubFailure>): Effect.Effect<A, GitHubFailure> =>
-  Either.match(verdict, { onLeft: Effect.fail, onRight: Effect.succeed })
-
 /** The `GitHub` port over an `HttpClient` (CONTRACT §2 and §3). */
 export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {}) {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
@@ -86,9 +82,9 @@ export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {
     })
     return yield* retryWithinDeadline(
       { ...policy, endpoint: "identity", retries: options.identityRetries ?? 6, retryWhen: () => true },
-      (budget) => Effect.flatMap(sendIdentity(request, budget), (answer) => judged(classifyIdentity(answer)))
+      (budget) => Effect.flatMap(sendIdentity(request, budget), classifyIdentity)
     )
-  }) satisfies (pat: Pat) => Effect.Effect<GitHubId, GitHubFailure>
+  })
 
   const testQuery = Effect.fn("GitHubHttp.testQuery")(function* (pat: Pat) {
     const token = yield* usableToken(pat, "test-query", Messages.graphqlStatus)
@@ -98,7 +94,7 @@ export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {
     // The user-visible probe: one retry, and only when no answer arrived at all.
     return yield* retryWithinDeadline(
       { ...policy, endpoint: "test-query", retries: 1, retryWhen: (error) => error.cause === "transport" },
-      (budget) => Effect.flatMap(sendTestQuery(request, budget), (answer) => judged(classifyTestQuery(answer)))
+      (budget) => Effect.flatMap(sendTestQuery(request, budget), classifyTestQuery)
     )
   })
 

@@ -1,4 +1,4 @@
-export * from "./GitHubAnswer.js"
+export type { GitHubAnswer, GitHubFailure } from "./GitHubAnswer.js"
 export * as GitHubHttp from "./GitHubHttp.js"
-export * from "./identityAnswer.js"
-export * from "./testQueryAnswer.js"
+export { classifyIdentity, identityRefused } from "./identityAnswer.js"
+export { classifyTestQuery, testQueryBody } from "./testQueryAnswer.js"
