@@ -2,14 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Metrics from "../src/Metrics.js"
 import { Counter, Histogram } from "../src/prometheus.js"
+import { sample } from "./support/prometheus.js"
 
 const gauges = { running: 3, waiting: 1, metagraphAgeSeconds: 42 }
-
-// One sample line of the exposition, parsed back: name{labels} value.
-const sample = (text: string, series: string): number | undefined => {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 describe("Prometheus text", () => {
   it("a counter renders each label set once with its total", () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { body, call, makeWorld, post, seedStore, signedHeaders, tokenFields, type World } from "./support/world.js"
+import { sample } from "./support/prometheus.js"
 
 const get = (world: World, path: string) =>
   Effect.promise(async () => {
@@ -9,11 +10,6 @@ const get = (world: World, path: string) =>
     return { status: response.status, headers: response.headers, text: await response.text() }
   })
 
-// A sample line of the Prometheus text, parsed back: name{labels} value.
-const sample = (text: string, series: string): number | undefined => {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 interface LogLine {
   readonly message: string
