@@ -46,7 +46,8 @@ const categoryOfProjectFile = (url: string): string | undefined => {
 /**
  * A sample belongs to the nearest frame of our own code on its stack, since Effect's fiber
  * loop sits under every call and would otherwise take all the time; sr25519 (wasm) is
- * decode+verify wherever it is called from. The rest is garbage collection, Effect's fiber
+ * decode+verify wherever it is called from, and file reads and writes are the store's (the
+ * metagraph's reload on change is the only other file I/O, and rare). The rest is garbage collection, Effect's fiber
  * runtime, or Node's HTTP and I/O (sockets, parsers, timers, `(program)`).
  */
 const classify = (stack: ReadonlyArray<CpuProfile["nodes"][number]>): string => {
@@ -55,6 +56,8 @@ const classify = (stack: ReadonlyArray<CpuProfile["nodes"][number]>): string => 
   if (leaf?.functionName === "(garbage collector)") return "gc"
   for (const node of stack) {
     if (node.callFrame.url.includes("@polkadot")) return "decode+verify"
+    // Effect's file system runs its calls from the fiber loop, away from the caller's frames.
+    if (node.callFrame.url.includes("/internal/fileSystem.js")) return "store"
     const category = categoryOfProjectFile(node.callFrame.url)
     if (category !== undefined) return category
   }
