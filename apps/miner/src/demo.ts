@@ -1,4 +1,4 @@
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { maskPat } from "@gittensor-pat/core"
 import { Clock, ConfigProvider, Console, Effect } from "effect"
 import { demoPat, startDemoSubnet } from "./demoSubnet.js"

@@ -1,5 +1,6 @@
 import { format } from "node:util"
-import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { ConfigProvider, type Console, Effect, Layer } from "effect"
 import { Interaction, unattended } from "../src/Interaction.js"
 import * as Progress from "../src/Progress.js"
