@@ -70,10 +70,10 @@ export const startFakeGitHub = async (options: { readonly port?: number } = {}):
   const script = new FakeScript()
   const last = new Map<FakeEndpoint, FakeRequest>()
   const server = createServer(async (request, response) => {
-    const path = new URL(request.url ?? "/", "http://fake").pathname
+    const url = new URL(request.url ?? "/", "http://fake")
+    const path = url.pathname
     const body = await readBody(request).catch(() => "")
     if (path.startsWith(controlPrefix)) {
-      const url = new URL(request.url ?? "/", "http://fake")
       const input = request.method === "GET" ? Object.fromEntries(url.searchParams) : parseJson(body)
       return send(response, handleControl(script, path.slice(controlPrefix.length), input))
     }
