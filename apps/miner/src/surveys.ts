@@ -44,6 +44,8 @@ export interface Survey<F, C extends string, N extends SynapseName> {
 const clause = (count: number, text: string): ReadonlyArray<string> =>
   count > 0 ? [`${count} ${text}`] : []
 
+const holds = (count: number) => (count === 1 ? "holds" : "hold")
+
 /** `PatCheckSynapse`: does each validator hold a working PAT for this miner? */
 export const checkSurvey: Survey<CheckAnswer, CheckCategory, "PatCheckSynapse"> = {
   command: "check",
@@ -58,8 +60,8 @@ export const checkSurvey: Survey<CheckAnswer, CheckCategory, "PatCheckSynapse"> 
     [
       `${counts.valid}/${total} validators hold a valid PAT`,
       ...clause(counts.inconclusive, "inconclusive — GitHub was unavailable to them, retry later"),
-      ...clause(counts.invalid_pat, "hold an invalid PAT — post a working one with `pnpm miner post`"),
-      ...clause(counts.no_pat, "hold no PAT for this hotkey — run `pnpm miner post`"),
+      ...clause(counts.invalid_pat, `${holds(counts.invalid_pat)} an invalid PAT — post a working one with \`pnpm miner post\``),
+      ...clause(counts.no_pat, `${holds(counts.no_pat)} no PAT for this hotkey — run \`pnpm miner post\``),
       ...clause(counts.no_response, "did not answer — they may be down; retry later")
     ].join("; ")
 }

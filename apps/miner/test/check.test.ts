@@ -67,7 +67,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner check against rea
       assert.notMatch(table.stdout, /\[\d\/\d\]/, "no progress on stdout")
       assert.strictEqual(
         table.stdout.split("\n").at(-1),
-        "1/5 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 hold an invalid PAT — post a working one with `pnpm miner post`; 1 hold no PAT for this hotkey — run `pnpm miner post`; 1 did not answer — they may be down; retry later"
+        "1/5 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 holds an invalid PAT — post a working one with `pnpm miner post`; 1 holds no PAT for this hotkey — run `pnpm miner post`; 1 did not answer — they may be down; retry later"
       )
       for (const output of [json.stdout, json.stderr, table.stdout, table.stderr]) {
         assert.notInclude(output, token)
@@ -97,7 +97,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner check against rea
       assert.include(run.stderr, "GitHub refuses this PAT here too (GitHub /user returned 401)")
       assert.strictEqual(
         run.stdout.split("\n").at(-1),
-        "0/4 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 hold no PAT for this hotkey — run `pnpm miner post`; 2 did not answer — they may be down; retry later"
+        "0/4 validators hold a valid PAT; 1 inconclusive — GitHub was unavailable to them, retry later; 1 holds no PAT for this hotkey — run `pnpm miner post`; 2 did not answer — they may be down; retry later"
       )
     })
   )
