@@ -38,7 +38,8 @@ export const bound =
         Effect.locally(self, current, Option.some(deadline)),
         Effect.zipRight(
           Effect.sleep(Duration.millis(Math.max(0, deadline - now))),
-          Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
+          // Built only when time runs out: an error's stack capture is a measurable cost per call.
+          Effect.failSync(() => new TransientGitHubError({ endpoint, cause: "deadline" }))
         )
       )
     )
