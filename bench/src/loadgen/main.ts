@@ -25,12 +25,15 @@ const keypairOf = (miner: number) =>
 const run = Effect.gen(function* () {
   const spec = yield* HttpServerRequest.schemaBodyJson(LoadSpec)
   yield* Effect.forEach(new Set(spec.groups.flatMap((group) => group.miners)), keypairOf, { discard: true })
+  const cpuBefore = process.cpuUsage()
   const runs = yield* Effect.forEach(spec.groups, (group, index) => runGroup(index, group, { keypairs, target: spec.target }), {
     concurrency: "unbounded"
   })
+  const cpu = process.cpuUsage(cpuBefore)
   return yield* HttpServerResponse.json(
     LoadReport.make({
       elapsedMs: runs.map((result) => Math.round(result.elapsedMs)),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       records: runs.flatMap((result) => result.records)
     })
   )

@@ -38,6 +38,8 @@ export type LoadRecord = typeof LoadRecord.Type
 export const LoadReport = Schema.Struct({
   /** Milliseconds from the first request to the last answer, per group. */
   elapsedMs: Schema.Array(Schema.Number),
+  /** CPU (user + system) the load generator itself spent on the spec, in milliseconds. */
+  cpuMs: Schema.Number,
   records: Schema.Array(LoadRecord)
 })
 export type LoadReport = typeof LoadReport.Type

@@ -23,11 +23,14 @@ const program = Effect.gen(function* () {
   const point = (synapse: (typeof synapses)[number], latencyMs: number, concurrency: number, durationMs: number) =>
     Effect.gen(function* () {
       yield* validator.child.resetPeak
+      const cpuBefore = yield* validator.child.cpuMs
       const report = yield* world.load.run({
         target: validator.target,
         groups: [loadGroup({ synapse: synapse.synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
       })
       const figures = groupFigures(report, 0, synapse.success)
+      const validatorCpuMs = (yield* validator.child.cpuMs) - cpuBefore
+      const elapsedMs = report.elapsedMs[0] ?? 1
       const peakRssMiB = Math.round((yield* validator.child.peakRssKiB) / 1024)
       return {
         synapse: synapse.synapse,
@@ -41,6 +44,9 @@ const program = Effect.gen(function* () {
         p50OverL: latencyMs === 0 ? 0 : Math.round((figures.p50 / latencyMs) * 100) / 100,
         errors: figures.errors,
         peakRssMiB,
+        // Both share the machine's cores: 100 % is one core busy for the whole point.
+        validatorCpuPct: Math.round((validatorCpuMs / elapsedMs) * 100),
+        loadCpuPct: Math.round((report.cpuMs / elapsedMs) * 100),
         outcomes: figures.outcomes
       }
     })
@@ -53,7 +59,7 @@ const program = Effect.gen(function* () {
       for (const concurrency of concurrencies) {
         const row = yield* repeatPoint(options.runs, () => point(synapse, latencyMs, concurrency, options.durationMs))
         console.log(
-          `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB`
+          `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB cpu ${row.validatorCpuPct}% (load ${row.loadCpuPct}%)`
         )
         rows.push(row)
       }
@@ -73,6 +79,8 @@ benchMain("throughput", program, ({ rows }) =>
     max: "max ms",
     p50OverL: "p50 / L",
     errors: "errors",
-    peakRssMiB: "peak RSS MiB"
+    peakRssMiB: "peak RSS MiB",
+    validatorCpuPct: "validator CPU %",
+    loadCpuPct: "load gen CPU %"
   })
 )
