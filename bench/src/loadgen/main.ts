@@ -1,5 +1,5 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import type { Keypair } from "@gittensor-pat/axon"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
@@ -46,11 +46,6 @@ const router = HttpRouter.empty.pipe(
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "0" } } })
 
-// One keep-alive pool without a socket cap: the workers alone set the concurrency.
-const httpClient = NodeHttpClient.layerWithoutAgent.pipe(
-  Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }))
-)
-
 const server = NodeHttpServer.layer(createServer, { port: Number(values.port), host: "127.0.0.1" })
 
-NodeRuntime.runMain(Layer.launch(HttpServer.serve(router).pipe(Layer.provide(server), Layer.provide(httpClient))))
+NodeRuntime.runMain(Layer.launch(HttpServer.serve(router).pipe(Layer.provide(server))))

@@ -1,7 +1,6 @@
-import type { HttpClient } from "@effect/platform"
 import { Effect } from "effect"
-import { type Caller, callOnce } from "./call.js"
 import type { LoadGroup, LoadRecord } from "./spec.js"
+import { type Caller, send, signedRequest } from "./wire.js"
 
 /**
  * Runs one group's closed-loop workers: each calls, waits for the ending, records it and
@@ -13,7 +12,7 @@ export const runGroup = (
   index: number,
   group: LoadGroup,
   caller: Caller
-): Effect.Effect<{ readonly records: ReadonlyArray<LoadRecord>; readonly elapsedMs: number }, never, HttpClient.HttpClient> =>
+): Effect.Effect<{ readonly records: ReadonlyArray<LoadRecord>; readonly elapsedMs: number }> =>
   Effect.gen(function* () {
     yield* Effect.sleep(group.startAfterMs)
     const records: Array<LoadRecord> = []
@@ -26,7 +25,7 @@ export const runGroup = (
         for (let sent = 0; issued < group.maxRequests && performance.now() < endsAt; sent++) {
           issued++
           const variant = sent % group.tokenVariants
-          const { outcome, ms } = yield* callOnce(caller, group, miner, variant)
+          const { outcome, ms } = yield* send(caller, group, signedRequest(caller, group, miner, variant))
           records.push([index, miner, outcome, ms, variant])
           if (group.stopOnFailure && outcome.startsWith("failed:")) return
         }
