@@ -5,6 +5,7 @@ import {
   NonceWindow,
   parseRequestHeaders,
   PatBroadcastSynapse,
+  type RequestHeaders,
   PatCheckSynapse,
   type SynapseName,
   verifyRequest
@@ -27,6 +28,8 @@ export type CheckedRequest = DecodedSynapse & {
   readonly uid: Uid
   /** The `timeout` header (seconds), if the caller sent one. */
   readonly timeout: number | undefined
+  /** The headers as read: what the caller says of itself, echoed in the answer. */
+  readonly headers: RequestHeaders
 }
 
 /** What is known of a request as it goes, for its log line even when it is refused. */
@@ -94,5 +97,5 @@ export const checkRequest = (
       Effect.catchTag("ParseError", (e) => Effect.fail(Refusals.badFields(wrongFields(e))))
     )
     if (bodyHash !== EMPTY_BODY_HASH) return yield* Refusals.bodyHash
-    return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout }
+    return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout, headers }
   })

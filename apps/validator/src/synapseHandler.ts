@@ -73,11 +73,25 @@ const admitted = (checked: CheckedRequest, startedAt: number) =>
     )
   })
 
+const defined = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
+
+// As a Python axon builds its synapse from the headers, the caller's terminal and body hash
+// are the ones its headers state. JSON cannot hold a nanosecond nonce exactly; the header
+// keeps the exact one.
+const fromHeaders = ({ headers, synapse }: CheckedRequest) => ({
+  dendrite: {
+    ...synapse.dendrite,
+    ...defined({ ...headers.dendrite, nonce: headers.dendrite.nonce === undefined ? undefined : Number(headers.dendrite.nonce) })
+  },
+  computed_body_hash: headers.computedBodyHash ?? synapse.computed_body_hash
+})
+
 // The whole synapse goes back, response fields set and the token field emptied.
 const synapseJson = (answered: Answered, axon: object): object =>
   answered.checked.name === "PatBroadcastSynapse"
-    ? { ...answered.checked.synapse, axon, ...answered.fields, github_access_token: "" }
-    : { ...answered.checked.synapse, axon, ...answered.fields }
+    ? { ...answered.checked.synapse, ...fromHeaders(answered.checked), axon, ...answered.fields, github_access_token: "" }
+    : { ...answered.checked.synapse, ...fromHeaders(answered.checked), axon, ...answered.fields }
 
 /**
  * Serves one synapse route: the checks of CONTRACT §6, admission by stake, the pipeline

@@ -37,6 +37,9 @@ describe("wire protocol (CONTRACT §6)", () => {
       }
       assert.strictEqual(json.name, "PatCheckSynapse")
       assert.deepInclude(json.axon as object, { status_code: 200, status_message: "Success", hotkey: world.validator.hotkey })
+      // The caller's own terminal and body hash come back as its headers stated them.
+      assert.deepInclude(json.dendrite as object, { hotkey: miner.address, uuid: "00000000-0000-4000-8000-000000000001" })
+      assert.strictEqual(json.computed_body_hash, EMPTY_BODY_HASH)
       assert.deepInclude(json, { has_pat: false, pat_valid: false, rejection_reason: "No PAT stored for this miner" })
     }))
 
