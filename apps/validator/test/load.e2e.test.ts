@@ -1,6 +1,6 @@
 import { Messages } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { call, makeWorld, post, seedStore, signedHeaders, tokenFields, type World } from "./support/world.js"
 
 const timed = <A, E, R>(self: Effect.Effect<A, E, R>) =>
@@ -9,6 +9,10 @@ const timed = <A, E, R>(self: Effect.Effect<A, E, R>) =>
     const result = yield* Effect.either(self)
     return { result, ms: performance.now() - start }
   })
+
+interface Health {
+  readonly requests: { readonly running: number; readonly waiting: number }
+}
 
 const storeTokens = (world: World, tokens: ReadonlyArray<string>) =>
   seedStore(
@@ -108,15 +112,24 @@ describe("deadline and load (CONTRACT §6)", () => {
       const tokens = ["ghp_order_token_0001", "ghp_order_token_0002", "ghp_order_token_0003"]
       storeTokens(world, tokens)
       for (const [i, token] of tokens.entries()) world.github.allow(token, { id: i + 1, login: `m${i}` })
-      world.github.setLatency(400)
+      world.github.setLatency(1_000)
       const finished: Array<number> = []
       const checkAs = (i: number) =>
         Effect.tap(call(world, "PatCheckSynapse", world.miners[i]!, {}), () => Effect.sync(() => finished.push(i + 1)))
+      // Each step waits until the gate shows it, so a slow client cannot reorder arrivals.
+      const load = (running: number, waiting: number) =>
+        Effect.promise(() => fetch(`${world.validator.url}/healthz`).then((r) => r.json() as Promise<Health>)).pipe(
+          Effect.repeat({
+            schedule: Schedule.spaced("10 millis"),
+            until: (h) => h.requests.running === running && h.requests.waiting === waiting
+          })
+        )
       const first = yield* Effect.fork(checkAs(0))
-      yield* Effect.sleep("150 millis")
+      yield* load(1, 0)
       const low = yield* Effect.fork(checkAs(1))
-      yield* Effect.sleep("100 millis")
+      yield* load(1, 1)
       const high = yield* Effect.fork(checkAs(2))
+      yield* load(1, 2)
       yield* Effect.all([first.await, low.await, high.await])
       assert.deepStrictEqual(finished, [1, 3, 2])
     }))
