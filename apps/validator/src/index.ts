@@ -1,4 +1,3 @@
-export { AdmissionShedError } from "./Admission.js"
 export { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_TIMEOUT_SECONDS } from "./budget.js"
 export { type EmbeddedValidator, startValidatorPromise } from "./embedded.js"
 export { DEV_WALLET, EXAMPLE_METAGRAPH, resolveSettings, type ServeSettings, UsageError } from "./settings.js"
@@ -8,3 +7,4 @@ export {
   type ValidatorOptions,
   type ValidatorPorts
 } from "./Validator.js"
+export { type PortSettings, validatorPorts } from "./serve.js"

@@ -12,8 +12,15 @@ const developmentNotice = (settings: ServeSettings, hotkey: string) =>
     "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --metagraph FILE --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
   ).pipe(Effect.annotateLogs({ hotkey, metagraph: settings.metagraphPath, pats_file: settings.patsFile }))
 
-/** The ports of a real validator: GitHub over HTTP, the JSON store, the metagraph snapshot file. */
-export const productionPorts = (settings: ServeSettings) =>
+/** Where a validator's ports point. */
+export type PortSettings = Pick<ServeSettings, "githubApiUrl" | "patsFile" | "metagraphPath">
+
+/**
+ * The ports of a real validator: GitHub over HTTP, the JSON store (created empty if
+ * missing), the metagraph snapshot file (reloaded when it changes, with its status for
+ * `/healthz`).
+ */
+export const validatorPorts = (settings: PortSettings) =>
   Layer.mergeAll(
     GitHubHttp.layerNode({ baseUrl: settings.githubApiUrl }),
     Layer.unwrapEffect(
@@ -30,7 +37,7 @@ export const serve = (settings: ServeSettings) =>
   Effect.gen(function* () {
     const keypair = yield* loadHotkey(settings).pipe(Effect.provide(NodeFileSystem.layer))
     if (settings.development) yield* developmentNotice(settings, keypair.address)
-    const ports = yield* Layer.build(productionPorts(settings))
+    const ports = yield* Layer.build(validatorPorts(settings))
     const running = yield* startValidator({
       keypair,
       host: settings.host,
