@@ -45,10 +45,17 @@ const required = <A>(value: A | undefined, status: 400 | 401, header: string): E
 const wrongFields = (error: ParseResult.ParseError): string =>
   [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "(root)"))].join(", ")
 
-const decode = (name: SynapseName, json: unknown): Effect.Effect<DecodedSynapse, ParseResult.ParseError> =>
-  name === "PatBroadcastSynapse"
-    ? Effect.map(Schema.decodeUnknown(PatBroadcastSynapse)(json), (synapse) => ({ name, synapse }) as const)
-    : Effect.map(Schema.decodeUnknown(PatCheckSynapse)(json), (synapse) => ({ name, synapse }) as const)
+const decodeBroadcast = Schema.decodeUnknownEither(PatBroadcastSynapse)
+const decodeCheck = Schema.decodeUnknownEither(PatCheckSynapse)
+
+// Synchronous decoding: it runs on every request and needs no effects.
+const decode = (name: SynapseName, json: unknown): Either.Either<DecodedSynapse, Refusal> =>
+  Either.mapLeft(
+    name === "PatBroadcastSynapse"
+      ? Either.map(decodeBroadcast(json), (synapse): DecodedSynapse => ({ name, synapse }))
+      : Either.map(decodeCheck(json), (synapse): DecodedSynapse => ({ name, synapse })),
+    (error) => Refusals.badFields(wrongFields(error))
+  )
 
 const parseJson = (text: string): Either.Either<unknown, Refusal> =>
   Either.try({ try: () => JSON.parse(text) as unknown, catch: () => Refusals.malformedJson })
@@ -93,9 +100,7 @@ export const checkRequest = (
       return yield* Refusals.rateLimited(options.rateLimit)
     }
 
-    const decoded = yield* Effect.flatMap(parseJson(body), (json) => decode(name, json)).pipe(
-      Effect.catchTag("ParseError", (e) => Effect.fail(Refusals.badFields(wrongFields(e))))
-    )
+    const decoded = yield* Either.flatMap(parseJson(body), (json) => decode(name, json))
     if (bodyHash !== EMPTY_BODY_HASH) return yield* Refusals.bodyHash
     return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout, headers }
   })
