@@ -61,3 +61,7 @@ export const runChecks = (
     target: validator.target,
     groups: groups.map((group) => loadGroup({ synapse: "PatCheckSynapse", ...group }))
   })
+
+/** A second of checks from 16 miners, not reported: the JIT and the connection pools warm up. */
+export const warmUp = (world: World, validator: RunningValidator) =>
+  runChecks(world, validator, [{ miners: minerRange(0, 16), concurrency: 16, durationMs: 1000 }])

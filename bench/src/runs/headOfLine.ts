@@ -4,10 +4,11 @@ import { minerCount, minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
-import { makeWorld, runChecks, startValidatorIn } from "../world.js"
+import { makeWorld, runChecks, startValidatorIn, warmUp } from "../world.js"
 
 // Issue 9 item 2 (head-of-line): many checks stuck on a hanging GitHub token must not slow
-// the healthy checks running beside them. Healthy latency is reported against L.
+// the healthy checks running beside them. Healthy latency is reported against L, and
+// beside the same stream's latency with nothing stuck.
 const options = benchOptions()
 const latencyMs = 100
 const stuckCount = options.quick ? 200 : 1000
@@ -22,16 +23,18 @@ const program = Effect.gen(function* () {
   const world = yield* makeWorld()
   const validator = yield* startValidatorIn(world)
   yield* world.github.setLatency(latencyMs)
+  yield* warmUp(world, validator)
   yield* world.github.scriptMiners([hangingMiner], "hang")
+  const healthyStream = {
+    miners: minerRange(0, healthyConcurrency),
+    concurrency: healthyConcurrency,
+    durationMs: healthyDurationMs
+  }
   const point = Effect.gen(function* () {
+    const alone = groupFigures(yield* runChecks(world, validator, [healthyStream]), 0, ["valid"])
     const report = yield* runChecks(world, validator, [
       { miners: [hangingMiner], concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
-      {
-        miners: minerRange(0, healthyConcurrency),
-        concurrency: healthyConcurrency,
-        durationMs: healthyDurationMs,
-        startAfterMs: healthyStartMs
-      }
+      { ...healthyStream, startAfterMs: healthyStartMs }
     ])
     const stuck = groupFigures(report, 0, ["inconclusive"])
     const healthy = groupFigures(report, 1, ["valid"])
@@ -40,6 +43,8 @@ const program = Effect.gen(function* () {
       stuck: stuckCount,
       stuckInconclusive: stuck.outcomes.inconclusive ?? 0,
       stuckMaxMs: stuck.max,
+      aloneP50: alone.p50,
+      aloneP99: alone.p99,
       healthyRequests: healthy.requests,
       healthyPerSecond: healthy.perSecond,
       healthyP50: healthy.p50,
@@ -59,6 +64,8 @@ benchMain("head-of-line", program, (figures) =>
     stuck: "stuck checks",
     stuckInconclusive: "stuck → inconclusive",
     stuckMaxMs: "stuck max ms",
+    aloneP50: "alone p50 ms",
+    aloneP99: "alone p99 ms",
     healthyPerSecond: "healthy req/s",
     healthyP50: "healthy p50 ms",
     healthyP99: "healthy p99 ms",

@@ -2,9 +2,9 @@ import { Effect } from "effect"
 import { benchMain } from "../benchMain.js"
 import { minerRange, minerStake } from "../miners.js"
 import { benchOptions } from "../options.js"
-import { percent, repeatPoint } from "../stats.js"
+import { percent, repeatPoint, summarize } from "../stats.js"
 import { groupFigures, groupRecords, markdownTable } from "../summary.js"
-import { makeWorld, runChecks, startValidatorIn } from "../world.js"
+import { makeWorld, runChecks, startValidatorIn, warmUp } from "../world.js"
 
 // Issue 9 item 4: more callers than pipeline slots, with short timeouts. Whoever cannot be
 // served in time must get a quick 503 (never a timeout), and stake decides who is served.
@@ -21,6 +21,7 @@ const program = Effect.gen(function* () {
   const world = yield* makeWorld()
   const validator = yield* startValidatorIn(world, { maxConcurrency })
   yield* world.github.setLatency(latencyMs)
+  yield* warmUp(world, validator)
   const point = Effect.gen(function* () {
     const report = yield* runChecks(world, validator, [
       { miners: minerRange(0, callers), concurrency: callers, durationMs: options.durationMs, timeoutSeconds }
@@ -28,6 +29,7 @@ const program = Effect.gen(function* () {
     const figures = groupFigures(report, 0, ["valid"])
     const records = groupRecords(report, 0)
     const minersWith = (outcome: string) => records.filter(([, , o]) => o === outcome).map(([, miner]) => miner)
+    const shedLatency = summarize(records.filter(([, , o]) => o === "status:503").map(([, , , ms]) => ms))
     return {
       maxConcurrency,
       callers,
@@ -37,6 +39,8 @@ const program = Effect.gen(function* () {
       timedOutPct: percent(figures.outcomes.timeout ?? 0, figures.requests),
       timedOut: figures.outcomes.timeout ?? 0,
       p99: figures.p99,
+      shedP50: shedLatency.p50,
+      shedMax: shedLatency.max,
       meanStakeServed: meanStake(minersWith("valid")),
       meanStakeShed: meanStake(minersWith("status:503")),
       outcomes: figures.outcomes
@@ -55,6 +59,8 @@ benchMain("overload", program, (figures) =>
     shedPct: "shed 503 %",
     timedOutPct: "timed out %",
     p99: "p99 ms",
+    shedP50: "503 p50 ms",
+    shedMax: "503 max ms",
     meanStakeServed: "mean stake served",
     meanStakeShed: "mean stake shed"
   })

@@ -5,7 +5,7 @@ import { minerRange } from "../miners.js"
 import { benchOptions } from "../options.js"
 import { repeatPoint } from "../stats.js"
 import { groupFigures, markdownTable } from "../summary.js"
-import { makeWorld, startValidatorIn } from "../world.js"
+import { makeWorld, startValidatorIn, warmUp } from "../world.js"
 
 // Issue 9 item 1: requests/s and latency of checks and broadcasts over real signed HTTP,
 // at GitHub latency L × concurrency C, each point the median of several runs.
@@ -50,8 +50,7 @@ const program = Effect.gen(function* () {
         outcomes: figures.outcomes
       }
     })
-  // A first pass warms the JIT and the connection pools; it is not reported.
-  yield* point(synapses[0], 0, 16, 1000)
+  yield* warmUp(world, validator)
   const rows = []
   for (const latencyMs of latencies) {
     yield* world.github.setLatency(latencyMs)
