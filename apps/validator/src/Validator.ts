@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
-import { HttpServer, type HttpServerError } from "@effect/platform"
+import { HttpMiddleware, HttpServer, type HttpServerError } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { DENDRITE_VERSION, type Keypair, NonceWindow } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
@@ -68,9 +68,12 @@ export const startValidator = (
     const server = yield* NodeHttpServer.make(() => node, { host, port: options.port ?? 0 })
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
+    // No tracer is exported, so spans would only cost allocations on every request.
     yield* HttpServer.serveEffect(makeApp({ self, rateLimit: options.rateLimit ?? 30 })).pipe(
       Effect.provideService(HttpServer.HttpServer, server),
-      Effect.provide(services)
+      Effect.provide(services),
+      HttpMiddleware.withTracerDisabledWhenEffect(() => true),
+      Effect.withTracerEnabled(false)
     )
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
