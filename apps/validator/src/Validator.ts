@@ -7,6 +7,7 @@ import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
 import { makeApp } from "./app.js"
+import { stampArrivals } from "./arrivals.js"
 import * as Drain from "./Drain.js"
 import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
@@ -69,7 +70,8 @@ export const startValidator = (
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
     // No tracer is exported, so spans would only cost allocations on every request.
-    yield* HttpServer.serveEffect(makeApp({ self, rateLimit: options.rateLimit ?? 30 })).pipe(
+    const arrivalOf = stampArrivals(node)
+    yield* HttpServer.serveEffect(makeApp({ self, rateLimit: options.rateLimit ?? 30, arrivalOf })).pipe(
       Effect.provideService(HttpServer.HttpServer, server),
       Effect.provide(services),
       HttpMiddleware.withTracerDisabledWhenEffect(() => true),

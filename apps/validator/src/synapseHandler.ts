@@ -1,4 +1,6 @@
+import type { IncomingMessage } from "node:http"
 import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { emptyTerminal, type NonceWindow, type SynapseName } from "@gittensor-pat/axon"
 import {
   type BroadcastOutcome,
@@ -15,6 +17,7 @@ import {
 } from "@gittensor-pat/core"
 import { Clock, Effect, Either } from "effect"
 import { Admission } from "./Admission.js"
+import type { Arrival } from "./arrivals.js"
 import { budgetMillis } from "./budget.js"
 import { type Caller, type CheckedRequest, checkRequest } from "./checks.js"
 import { Drain } from "./Drain.js"
@@ -29,6 +32,8 @@ import { type AxonSelf, axonTerminal, errorResponse, jsonResponse } from "./wire
 export interface SynapseHandlerOptions {
   readonly self: AxonSelf
   readonly rateLimit: number
+  /** When the request arrived, if the server stamped it (see `stampArrivals`). */
+  readonly arrivalOf?: (request: IncomingMessage) => Arrival | undefined
 }
 
 /** Every service a synapse request runs on. */
@@ -103,9 +108,10 @@ export const synapseHandler = (
   options: SynapseHandlerOptions
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | SynapseServices> =>
   Effect.gen(function* () {
-    const started = performance.now()
-    const startedAt = yield* Clock.currentTimeMillis
     const request = yield* HttpServerRequest.HttpServerRequest
+    const arrival = options.arrivalOf?.(NodeHttpServerRequest.toIncomingMessage(request))
+    const started = arrival?.monotonicMs ?? performance.now()
+    const startedAt = arrival?.epochMs ?? (yield* Clock.currentTimeMillis)
     const drain = yield* Drain
     const metrics = yield* Metrics
     const caller: Caller = {}
