@@ -52,7 +52,7 @@ export const make = (
     const saveInBatch = yield* makeGroupCommit(file)
 
     const get = Effect.fn("JsonFilePatStore.get")(function* (uid: Uid) {
-      return entryOn(yield* file.read, uid)
+      return entryOn(yield* file.readCurrent, uid)
     })
 
     const save = Effect.fn("JsonFilePatStore.save")(function* (entry: PatEntry, guard: SaveGuard) {

@@ -15,7 +15,7 @@ interface Faults {
 const ioError = (method: string, path: string) =>
   new SystemError({ reason: "Unknown", module: "FileSystem", method, pathOrDescriptor: path, description: "EIO: i/o error" })
 
-/** Node's file system, with reads of the store and renames failing while a fault is on. */
+/** Node's file system, with reads (and stats) of the store and renames failing while a fault is on. */
 const faultyFileSystem = (faults: Faults) =>
   Layer.effect(
     FileSystem.FileSystem,
@@ -26,6 +26,7 @@ const faultyFileSystem = (faults: Faults) =>
           Effect.suspend(() =>
             faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
           ),
+        stat: (path) => Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("stat", path) : fs.stat(path))),
         rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
       })
     )

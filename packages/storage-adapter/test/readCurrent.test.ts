@@ -1,0 +1,117 @@
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { type PatStore, Uid } from "@gittensor-pat/core"
+import { assert, describe, it } from "@effect/vitest"
+import { type Context, Effect, Layer, Option } from "effect"
+import { JsonFilePatStore } from "../src/index.js"
+import { allowAll, entryOf, secretMarker, tempStorePath } from "./support.js"
+
+/** Node's file system, counting the reads of the store file. */
+const countingFileSystem = (reads: { count: number }) =>
+  Layer.effect(
+    FileSystem.FileSystem,
+    Effect.map(FileSystem.FileSystem, (fs) =>
+      FileSystem.FileSystem.of({
+        ...fs,
+        readFileString: (path, encoding) =>
+          Effect.suspend(() => {
+            if (path.endsWith(".json")) reads.count++
+            return fs.readFileString(path, encoding)
+          })
+      })
+    )
+  ).pipe(Layer.provide(NodeFileSystem.layer))
+
+const fileOf = (hotkeys: ReadonlyArray<string>) =>
+  JSON.stringify(
+    hotkeys.map((hotkey, uid) => ({
+      uid,
+      hotkey,
+      pat: `ghp_${secretMarker}${uid}`,
+      github_id: String(uid),
+      stored_at: "2026-01-01T00:00:00+00:00"
+    }))
+  )
+
+type Store = Context.Tag.Service<PatStore>
+
+const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000)
+
+const hotkeyOn = (store: Store, uid: number) =>
+  Effect.map(store.get(Uid.make(uid)), (entry) => Option.map(entry, (e) => e.hotkey))
+
+/** A store over a temp file and a count of its reads, on the live clock (file times are real). */
+const storeTest = (
+  name: string,
+  body: (
+    opened: { readonly fs: FileSystem.FileSystem; readonly path: string; readonly store: Store },
+    reads: { count: number }
+  ) => Effect.Effect<void, unknown, FileSystem.FileSystem>
+) =>
+  it.scopedLive(name, () => {
+    const reads = { count: 0 }
+    return Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* tempStorePath
+      const store = yield* JsonFilePatStore.make({ path })
+      yield* body({ fs, path, store }, reads)
+    }).pipe(Effect.provide(countingFileSystem(reads)))
+  })
+
+describe("JsonFilePatStore.get over a file that is not rewritten", () => {
+  storeTest("a settled, unchanged file is read once for many gets; a save still reads it", ({ fs, path, store }, reads) =>
+    Effect.gen(function* () {
+      yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
+      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      reads.count = 0
+      for (let round = 0; round < 5; round++) {
+        assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
+        assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
+      }
+      assert.strictEqual(reads.count, 1)
+      yield* store.save(entryOf(7), allowAll)
+      assert.strictEqual(reads.count, 2)
+      assert.deepStrictEqual(yield* hotkeyOn(store, 7), Option.some("5Hotkey7"))
+    })
+  )
+
+  storeTest("an external rewrite of a settled file is seen, and a corrupt one fails get", ({ fs, path, store }) =>
+    Effect.gen(function* () {
+      yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
+      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
+      // Same size, another mtime (still settled).
+      yield* fs.writeFileString(path, fileOf(["5A", "5C"]))
+      yield* fs.utimes(path, secondsAgo(5), secondsAgo(5))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5C"))
+      yield* fs.writeFileString(path, `[{"uid": 1, "hotkey": "5C", "pat": "ghp_${secretMarker}1"`)
+      yield* fs.utimes(path, secondsAgo(3), secondsAgo(3))
+      const failed = yield* Effect.flip(store.get(Uid.make(1)))
+      assert.strictEqual(failed._tag, "StoreUnavailableError")
+      assert.notInclude(failed.message, secretMarker)
+    })
+  )
+
+  storeTest("a file modified in the same clock tick as the last read (same size and mtime) is still seen", ({ fs, path, store }, reads) =>
+    Effect.gen(function* () {
+      yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
+      const mtime = Option.getOrThrow((yield* fs.stat(path)).mtime)
+      reads.count = 0
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
+      yield* fs.writeFileString(path, fileOf(["5A", "5D"]))
+      yield* fs.utimes(path, mtime, mtime)
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5D"))
+      assert.strictEqual(reads.count, 2)
+    })
+  )
+
+  storeTest("a settled file that disappears is an empty store", ({ fs, path, store }) =>
+    Effect.gen(function* () {
+      yield* fs.writeFileString(path, fileOf(["5A"]))
+      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
+      yield* fs.remove(path)
+      assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.none())
+    })
+  )
+})
