@@ -3,11 +3,13 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Config, Duration, Effect, Layer, Redacted } from "effect"
 import pkg from "../package.json" with { type: "json" }
-import { exchange } from "./exchange.js"
+import { httpClientTransport } from "./exchange.js"
 import { classifyIdentity, identityRefused } from "./identityAnswer.js"
 import { nodeDispatcher } from "./nodeDispatcher.js"
 import { retryWithinDeadline } from "./retryWithinDeadline.js"
 import { classifyTestQuery, testQueryBody } from "./testQueryAnswer.js"
+import type { Transport } from "./transport.js"
+import { undiciTransport } from "./undiciTransport.js"
 
 /** GitHub's public API, used unless the validator is pointed elsewhere. */
 export const defaultBaseUrl = "https://api.github.com"
@@ -51,15 +53,59 @@ const usableToken = (
   return Effect.succeed(token)
 }
 
+const baseUrlOf = (options: Options) => (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+const userAgentOf = (options: Options) => options.userAgent ?? `gittensor-pat/${pkg.version}`
+const maxBodyBytesOf = (options: Options) => options.maxBodyBytes ?? 1024 * 1024
+
+// The port over any transport: the contract's requests, retries and verdicts.
+const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
+  const policy = {
+    attemptTimeoutMs: Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15)),
+    baseDelayMs: Duration.toMillis(options.retryBaseDelay ?? Duration.millis(100)),
+    maxDelayMs: 2000
+  }
+  const sendIdentity = transport("identity")
+  const sendTestQuery = transport("test-query")
+
+  const identity = Effect.fn("GitHubHttp.identity")(function* (pat: Pat) {
+    const token = yield* usableToken(pat, "identity", identityRefused)
+    const call = {
+      method: "GET",
+      path: "/user",
+      headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
+    } as const
+    return yield* retryWithinDeadline(
+      { ...policy, endpoint: "identity", retries: options.identityRetries ?? 6, retryWhen: () => true },
+      (budget) => Effect.flatMap(sendIdentity(call, budget), classifyIdentity)
+    )
+  })
+
+  const testQuery = Effect.fn("GitHubHttp.testQuery")(function* (pat: Pat) {
+    const token = yield* usableToken(pat, "test-query", Messages.graphqlStatus)
+    const call = {
+      method: "POST",
+      path: "/graphql",
+      headers: { authorization: `Bearer ${token}`, accept: "application/json", "content-type": "application/json" },
+      body: testQueryBody
+    } as const
+    // The user-visible probe: one retry, and only when no answer arrived at all.
+    return yield* retryWithinDeadline(
+      { ...policy, endpoint: "test-query", retries: 1, retryWhen: (error) => error.cause === "transport" },
+      (budget) => Effect.flatMap(sendTestQuery(call, budget), classifyTestQuery)
+    )
+  })
+
+  return GitHub.of({ identity, testQuery })
+}
+
 /** The `GitHub` port over an `HttpClient` (CONTRACT §2 and §3). */
 export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {}) {
-  const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const baseUrl = baseUrlOf(options)
   const client = (yield* HttpClient.HttpClient).pipe(
     HttpClient.mapRequest((request) =>
       request.pipe(
         HttpClientRequest.prependUrl(baseUrl),
-        HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
+        HttpClientRequest.setHeader("user-agent", userAgentOf(options))
       )
     ),
     // GitHub gets exactly the contract's headers, not our trace context; and a span per
@@ -67,38 +113,7 @@ export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {
     HttpClient.withTracerPropagation(false),
     HttpClient.withTracerDisabledWhen(() => true)
   )
-  const policy = {
-    attemptTimeoutMs: Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15)),
-    baseDelayMs: Duration.toMillis(options.retryBaseDelay ?? Duration.millis(100)),
-    maxDelayMs: 2000
-  }
-  const sendIdentity = exchange(client, "identity", maxBodyBytes)
-  const sendTestQuery = exchange(client, "test-query", maxBodyBytes)
-
-  const identity = Effect.fn("GitHubHttp.identity")(function* (pat: Pat) {
-    const token = yield* usableToken(pat, "identity", identityRefused)
-    const request = HttpClientRequest.get("/user", {
-      headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
-    })
-    return yield* retryWithinDeadline(
-      { ...policy, endpoint: "identity", retries: options.identityRetries ?? 6, retryWhen: () => true },
-      (budget) => Effect.flatMap(sendIdentity(request, budget), classifyIdentity)
-    )
-  })
-
-  const testQuery = Effect.fn("GitHubHttp.testQuery")(function* (pat: Pat) {
-    const token = yield* usableToken(pat, "test-query", Messages.graphqlStatus)
-    const request = HttpClientRequest.post("/graphql", {
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" }
-    }).pipe(HttpClientRequest.bodyText(testQueryBody, "application/json"))
-    // The user-visible probe: one retry, and only when no answer arrived at all.
-    return yield* retryWithinDeadline(
-      { ...policy, endpoint: "test-query", retries: 1, retryWhen: (error) => error.cause === "transport" },
-      (budget) => Effect.flatMap(sendTestQuery(request, budget), classifyTestQuery)
-    )
-  })
-
-  return GitHub.of({ identity, testQuery })
+  return makeOver(httpClientTransport(client, maxBodyBytesOf(options)), options)
 })
 
 /** The `GitHub` port over whichever `HttpClient` the application provides. */
@@ -116,9 +131,21 @@ export const layerConfig: Layer.Layer<GitHub, never, HttpClient.HttpClient> = La
   )
 )
 
-/** The production adapter: `layer` over Node's undici client with a pool sized for load. */
-export const layerNode = (options?: Options): Layer.Layer<GitHub> =>
-  layer(options).pipe(
-    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
-    Layer.provide(nodeDispatcher)
-  )
+/**
+ * The production adapter: the port straight over Node's undici with a pool sized for load
+ * (no `HttpClient` in between: at full load its per-call cost was the adapter's largest).
+ */
+export const layerNode = (options: Options = {}): Layer.Layer<GitHub> =>
+  Layer.effect(
+    GitHub,
+    Effect.map(NodeHttpClient.Dispatcher, (dispatcher) =>
+      makeOver(
+        undiciTransport(dispatcher, {
+          baseUrl: baseUrlOf(options),
+          userAgent: userAgentOf(options),
+          maxBodyBytes: maxBodyBytesOf(options)
+        }),
+        options
+      )
+    )
+  ).pipe(Layer.provide(nodeDispatcher))

@@ -1,31 +1,7 @@
-import type { GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
-import type { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { HttpClientRequest, type HttpClient, type HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Stream } from "effect"
-import { type GitHubAnswer, transient } from "./GitHubAnswer.js"
-
-/** How long one attempt may take, and what running out of it means. */
-export interface AttemptBudget {
-  readonly millis: number
-  /** `deadline` when the caller's deadline, not the attempt timeout, set the limit. */
-  readonly cause: "timeout" | "deadline"
-}
-
-interface Collected {
-  readonly parts: Array<Uint8Array>
-  size: number
-}
-
-const concat = ({ parts, size }: Collected): Uint8Array => {
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const part of parts) {
-    bytes.set(part, offset)
-    offset += part.length
-  }
-  return bytes
-}
-
-const decoder = new TextDecoder()
+import { transient } from "./GitHubAnswer.js"
+import { cappedText, type GitHubCall, type Transport } from "./transport.js"
 
 /**
  * Reads at most `maxBytes` of the body and stops the download there: GitHub's answers are
@@ -35,7 +11,7 @@ const decoder = new TextDecoder()
 const readCapped = (stream: Stream.Stream<Uint8Array, unknown>, maxBytes: number) =>
   stream.pipe(
     Stream.runFoldWhile(
-      { parts: [], size: 0 } as Collected,
+      { parts: [] as Array<Uint8Array>, size: 0 },
       (collected) => collected.size < maxBytes,
       (collected, chunk) => {
         collected.parts.push(chunk)
@@ -43,7 +19,7 @@ const readCapped = (stream: Stream.Stream<Uint8Array, unknown>, maxBytes: number
         return collected
       }
     ),
-    Effect.map((collected) => decoder.decode(concat(collected).subarray(0, maxBytes)))
+    Effect.map((collected) => cappedText(collected.parts, maxBytes))
   )
 
 /** The body as text, the whole of it only when its declared length is within `maxBytes`. */
@@ -53,21 +29,20 @@ const readBody = (response: HttpClientResponse.HttpClientResponse, maxBytes: num
   return declared <= maxBytes ? response.text : readCapped(response.stream, maxBytes)
 }
 
+const requestOf = (call: GitHubCall): HttpClientRequest.HttpClientRequest => {
+  const request = HttpClientRequest.make(call.method)(call.path, { headers: call.headers })
+  return call.body === undefined ? request : HttpClientRequest.bodyText(request, call.body, "application/json")
+}
+
 /**
- * Sends one request and reads its answer within `budget`. Every way of not getting an
- * answer (refused, reset, DNS, TLS, a body cut short, time up) is transient; any status
- * with its body is handed back for the classifiers to judge.
+ * GitHub over an `HttpClient` (already pointed at the API root): the transport of
+ * `GitHubHttp.layer`, for any client the application provides.
  */
-export const exchange = (
-  client: HttpClient.HttpClient,
-  endpoint: GitHubEndpoint,
-  maxBodyBytes: number
-) =>
-  (
-    request: HttpClientRequest.HttpClientRequest,
-    budget: AttemptBudget
-  ): Effect.Effect<GitHubAnswer, TransientGitHubError> =>
-    client.execute(request).pipe(
+export const httpClientTransport =
+  (client: HttpClient.HttpClient, maxBodyBytes: number): Transport =>
+  (endpoint) =>
+  (call, budget) =>
+    client.execute(requestOf(call)).pipe(
       Effect.flatMap((response) =>
         Effect.map(readBody(response, maxBodyBytes), (body) => ({
           status: response.status,

@@ -1,6 +1,6 @@
 import { Deadline, type GitHubEndpoint, type TransientGitHubError } from "@gittensor-pat/core"
 import { Effect, Either, Option, Random } from "effect"
-import type { AttemptBudget } from "./exchange.js"
+import type { AttemptBudget } from "./transport.js"
 import { type GitHubFailure, transient } from "./GitHubAnswer.js"
 
 /**
