@@ -1,11 +1,10 @@
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { SystemError } from "@effect/platform/Error"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type IdentityLockedError, type StoreUnavailableError, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as NodePath from "node:path"
-import { allowAll, capturingLogs, entryOf, openStore } from "./support.js"
+import { allowAll, capturingLogs, entryOf, nodeFileSystemWith, openStore } from "./support.js"
 
 interface Faults {
   read: boolean
@@ -17,20 +16,14 @@ const ioError = (method: string, path: string) =>
 
 /** Node's file system, with reads (and stats) of the store and renames failing while a fault is on. */
 const faultyFileSystem = (faults: Faults) =>
-  Layer.effect(
-    FileSystem.FileSystem,
-    Effect.map(FileSystem.FileSystem, (fs) =>
-      FileSystem.FileSystem.of({
-        ...fs,
-        readFileString: (path, encoding) =>
-          Effect.suspend(() =>
-            faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
-          ),
-        stat: (path) => Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("stat", path) : fs.stat(path))),
-        rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
-      })
-    )
-  ).pipe(Layer.provide(NodeFileSystem.layer))
+  nodeFileSystemWith((fs) => ({
+    readFileString: (path, encoding) =>
+      Effect.suspend(() =>
+        faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
+      ),
+    stat: (path) => Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("stat", path) : fs.stat(path))),
+    rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
+  }))
 
 const seeded = Effect.gen(function* () {
   const { fs, path, store } = yield* openStore

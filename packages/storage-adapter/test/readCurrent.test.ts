@@ -1,26 +1,19 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type PatStore, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { type Context, Effect, Layer, Option } from "effect"
+import { type Context, Effect, Option } from "effect"
 import { JsonFilePatStore } from "../src/index.js"
-import { allowAll, entryOf, secretMarker, tempStorePath } from "./support.js"
+import { allowAll, entryOf, nodeFileSystemWith, secretMarker, tempStorePath } from "./support.js"
 
 /** Node's file system, counting the reads of the store file. */
 const countingFileSystem = (reads: { count: number }) =>
-  Layer.effect(
-    FileSystem.FileSystem,
-    Effect.map(FileSystem.FileSystem, (fs) =>
-      FileSystem.FileSystem.of({
-        ...fs,
-        readFileString: (path, encoding) =>
-          Effect.suspend(() => {
-            if (path.endsWith(".json")) reads.count++
-            return fs.readFileString(path, encoding)
-          })
+  nodeFileSystemWith((fs) => ({
+    readFileString: (path, encoding) =>
+      Effect.suspend(() => {
+        if (path.endsWith(".json")) reads.count++
+        return fs.readFileString(path, encoding)
       })
-    )
-  ).pipe(Layer.provide(NodeFileSystem.layer))
+  }))
 
 const fileOf = (hotkeys: ReadonlyArray<string>) =>
   JSON.stringify(

@@ -1,6 +1,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { GitHubId, Hotkey, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
-import { Effect, Logger, Redacted } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Effect, Layer, Logger, Redacted } from "effect"
 import * as NodePath from "node:path"
 import { JsonFilePatStore } from "../src/index.js"
 
@@ -46,3 +47,10 @@ export const capturingLogs = <A, E, R>(self: Effect.Effect<A, E, R>, lines: Arra
       })
     )
   )
+
+/** Node's file system with some of its methods replaced; `override` is handed the real one. */
+export const nodeFileSystemWith = (override: (fs: FileSystem.FileSystem) => Partial<FileSystem.FileSystem>) =>
+  Layer.effect(
+    FileSystem.FileSystem,
+    Effect.map(FileSystem.FileSystem, (fs) => FileSystem.FileSystem.of({ ...fs, ...override(fs) }))
+  ).pipe(Layer.provide(NodeFileSystem.layer))
