@@ -53,7 +53,7 @@ export const broadcastPat = (
     return yield* store(registered, hotkey, pat, deadline).pipe(
       Effect.catchAll((failure) => Effect.succeed(decide(failure)))
     )
-  }).pipe(Effect.withSpan("broadcastPat"))
+  })
 
 const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadline: Deadline.Deadline) =>
   Effect.gen(function* () {
