@@ -2,28 +2,25 @@ import { Command, FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
 import { Duration, Effect, Schedule, type Scope } from "effect"
-import * as esbuild from "esbuild"
 import { BenchError } from "./errors.js"
 import { fileURLToPath } from "node:url"
 
 /** The repository root: every child runs from here so that `tsx` and the workspace resolve. */
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
 
-/** How to start one TypeScript entry point as its own Node process. */
+/** How to start one program as its own Node process. */
 export interface NodeChildOptions {
-  /** Path of the `.ts` entry, relative to the repository root. */
-  readonly entry: string
+  /**
+   * What `node` runs, relative to the repository root: a `.ts` entry (run under tsx), or
+   * a script with its leading arguments (e.g. `["scripts/launch.mjs", "validator"]`).
+   */
+  readonly program: ReadonlyArray<string>
   readonly args: ReadonlyArray<string>
   /** Where the child's stdout and stderr go (its logs are kept for a look after the run). */
   readonly logFile: string
   /** Extra `node` flags, e.g. `--cpu-prof`. */
   readonly nodeFlags?: ReadonlyArray<string>
   readonly env?: Record<string, string>
-  /**
-   * Bundle the entry with esbuild into this folder (once per process) and run the bundle
-   * without tsx: a start then takes well under a second instead of several.
-   */
-  readonly bundleInto?: string
 }
 
 /** A running child process that the bench measures and controls. */
@@ -41,31 +38,6 @@ export interface NodeChild {
   readonly exitCode: Effect.Effect<number, PlatformError>
 }
 
-const bundles = new Map<string, string>()
-
-// CommonJS dependencies call `require`, which an ES module bundle does not have.
-const requireShim = 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);'
-
-const bundled = (entry: string, folder: string): Effect.Effect<string, BenchError> =>
-  Effect.suspend(() => {
-    const known = bundles.get(entry)
-    if (known !== undefined) return Effect.succeed(known)
-    const outfile = `${folder}/${entry.replace(/[/.]/g, "_")}.mjs`
-    return Effect.tryPromise({
-      try: () =>
-        esbuild.build({
-          entryPoints: [`${repoRoot}/${entry}`],
-          bundle: true,
-          platform: "node",
-          format: "esm",
-          outfile,
-          banner: { js: requireShim },
-          logLevel: "error"
-        }),
-      catch: (cause) => new BenchError({ message: `could not bundle ${entry}: ${String(cause)}` })
-    }).pipe(Effect.as(outfile), Effect.tap(() => Effect.sync(() => bundles.set(entry, outfile))))
-  })
-
 const vmHwm = /^VmHWM:\s+(\d+)\s+kB$/m
 
 // `/proc/<pid>/stat` counts in clock ticks of 10 ms (USER_HZ is 100 on Linux).
@@ -74,14 +46,13 @@ const cpuMsOfStat = (stat: string): number => {
   return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10
 }
 
-/** Starts `node --import tsx <entry>` (or its bundle); the scope's end sends it SIGTERM and waits for its exit. */
+/** Starts `node [flags] <program> [args]`; the scope's end sends it SIGTERM and waits for its exit. */
 export const spawnNode = (
   options: NodeChildOptions
-): Effect.Effect<NodeChild, PlatformError | BenchError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
+): Effect.Effect<NodeChild, PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const program =
-      options.bundleInto === undefined ? ["--import", "tsx", options.entry] : [yield* bundled(options.entry, options.bundleInto)]
+    const program = options.program[0]?.endsWith(".ts") ? ["--import", "tsx", ...options.program] : options.program
     // The shell hands the child's output straight to the log file and then becomes the
     // child (`exec`), so the pid is node's and no pipe through this process costs CPU.
     const command = Command.make(

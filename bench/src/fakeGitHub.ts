@@ -30,7 +30,7 @@ export const startBenchGitHub = (
 ): Effect.Effect<BenchGitHub, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const port = yield* freePort
-    yield* spawnNode({ entry: "packages/http-adapter/src/testing/cli.ts", args: ["--port", String(port)], logFile })
+    yield* spawnNode({ program: ["packages/http-adapter/src/testing/cli.ts"], args: ["--port", String(port)], logFile })
     const url = `http://127.0.0.1:${port}`
     yield* waitForHttp(`${url}/user`, Duration.seconds(20), () => true)
     const remote = remoteFakeGitHub(url)

@@ -19,7 +19,7 @@ export const startLoadGenerator = (
 ): Effect.Effect<LoadGenerator, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const port = yield* freePort
-    yield* spawnNode({ entry: "bench/src/loadgen/main.ts", args: ["--port", String(port)], logFile })
+    yield* spawnNode({ program: ["bench/src/loadgen/main.ts"], args: ["--port", String(port)], logFile })
     const url = `http://127.0.0.1:${port}`
     yield* waitForHttp(`${url}/ready`, Duration.seconds(60))
     return {

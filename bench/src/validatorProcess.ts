@@ -1,8 +1,8 @@
-import type { FileSystem } from "@effect/platform"
+import { FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
-import { Duration, Effect, type Scope } from "effect"
-import { type NodeChild, spawnNode, waitForHttp } from "./child.js"
+import { Duration, Effect, Schema, type Scope } from "effect"
+import { type NodeChild, repoRoot, spawnNode, waitForHttp } from "./child.js"
 import type { BenchError } from "./errors.js"
 import type { FixtureFiles } from "./fixture.js"
 import { freePort } from "./ports.js"
@@ -26,8 +26,11 @@ export interface ValidatorSetup {
   readonly port?: number
   readonly nodeFlags?: ReadonlyArray<string>
   readonly logLevel?: string
-  /** Run a bundle built in this folder rather than the sources under tsx (fast restarts). */
-  readonly bundleInto?: string
+  /**
+   * Run the TypeScript sources under tsx instead of `pnpm validator`'s bundle, so that a
+   * CPU profile names source files (same node flags either way).
+   */
+  readonly fromSources?: boolean
 }
 
 /** A validator process serving on loopback. */
@@ -36,18 +39,33 @@ export interface RunningValidator {
   readonly target: { readonly host: string; readonly port: number; readonly hotkey: string }
 }
 
+/** `node` and its flags, then the program: how the root package.json's `validator` script starts it. */
+const launchCommand = Effect.gen(function* () {
+  const fs = yield* FileSystem.FileSystem
+  const manifest = yield* Schema.decodeUnknown(
+    Schema.parseJson(Schema.Struct({ scripts: Schema.Struct({ validator: Schema.String }) }))
+  )(yield* fs.readFileString(`${repoRoot}/package.json`))
+  const [node, ...rest] = manifest.scripts.validator.trim().split(/\s+/)
+  const flags = rest.filter((word) => word.startsWith("--"))
+  const program = rest.filter((word) => !word.startsWith("--"))
+  return node === "node" && program.length > 0
+    ? { flags, program }
+    : { flags: [], program: ["apps/validator/src/main.ts"] }
+}).pipe(Effect.orDie)
+
 /**
- * Starts `validator serve` (the same entry as `pnpm validator serve`, but as a direct
- * `node` child so that its pid, RSS and CPU profile are the validator's own) with the rate
- * limit off, and waits for `/healthz`.
+ * Starts `validator serve` exactly as `pnpm validator serve` does (same node flags, same
+ * launcher), but as a direct child so that its pid, RSS and CPU profile are the
+ * validator's own; rate limit off. Waits for `/healthz`.
  */
 export const startValidator = (
   setup: ValidatorSetup
 ): Effect.Effect<RunningValidator, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const port = setup.port ?? (yield* freePort)
+    const launch = yield* launchCommand
     const child = yield* spawnNode({
-      entry: "apps/validator/src/main.ts",
+      program: setup.fromSources === true ? ["apps/validator/src/main.ts"] : launch.program,
       args: [
         "serve",
         ...["--host", "127.0.0.1", "--port", String(port)],
@@ -57,8 +75,7 @@ export const startValidator = (
         ...["--wallet.path", setup.wallet.path, "--wallet.name", setup.wallet.name, "--wallet.hotkey", setup.wallet.hotkey]
       ],
       logFile: setup.logFile,
-      nodeFlags: setup.nodeFlags ?? [],
-      ...(setup.bundleInto === undefined ? {} : { bundleInto: setup.bundleInto })
+      nodeFlags: [...launch.flags, ...(setup.nodeFlags ?? [])]
     })
     yield* waitForHttp(`http://127.0.0.1:${port}/healthz`, Duration.seconds(60))
     return { child, target: { host: "127.0.0.1", port, hotkey: setup.wallet.address } }

@@ -36,6 +36,7 @@ const point = (world: World, synapse: "PatCheckSynapse" | "PatBroadcastSynapse",
       yield* fs.makeDirectory(profileDir, { recursive: true })
       const validator = yield* startValidatorIn(world, {
         nodeFlags: ["--cpu-prof", "--cpu-prof-dir", profileDir],
+        fromSources: true,
         logFile: `${world.dir}/validator-profiled.log`
       })
       const load = (durationMs: number) =>

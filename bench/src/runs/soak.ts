@@ -67,8 +67,7 @@ const program = Effect.gen(function* () {
       Effect.gen(function* () {
         const validator = yield* startValidatorIn(world, {
           port,
-          logFile: `${world.dir}/validator-soak.log`,
-          bundleInto: world.dir
+          logFile: `${world.dir}/validator-soak.log`
         })
         const check = yield* checkStore(world, expected)
         if (cycle > kills) return { cycle, ...check, sent: 0, acknowledged: 0, killAfterMs: 0 }
