@@ -66,7 +66,10 @@ export const startValidator = (
     const host = options.host ?? "127.0.0.1"
     const node = Http.createServer()
     const services = yield* Layer.build(servicesLayer(options))
-    const server = yield* NodeHttpServer.make(() => node, { host, port: options.port ?? 0 })
+    // Node's default backlog (511) overflows when a burst of callers connect at once; the
+    // dropped SYNs are retried 1 s, 3 s later, time the caller's timeout counts and we
+    // cannot see. The kernel caps it at net.core.somaxconn.
+    const server = yield* NodeHttpServer.make(() => node, { host, port: options.port ?? 0, backlog: 4096 })
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
     // No tracer is exported, so spans would only cost allocations on every request.
