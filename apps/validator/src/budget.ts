@@ -28,3 +28,19 @@ export const budgetMillis = (timeout: number | undefined): number => {
     ms < SHORT_TIMEOUT_SECONDS * 1_000 ? ms * SHORT_MARGIN_RATIO : LONG_MARGIN_MS
   return Math.floor(ms - margin)
 }
+
+/** How far before its arrival a request may be taken to have been sent (the nonce window's allowance). */
+export const MAX_SEND_LEAD_MS = 4_000
+
+/**
+ * When the caller started its timeout, as best the validator can tell: the dendrite's nonce
+ * is its send time in nanoseconds. Under a burst Node may parse a request seconds after it
+ * was sent, and a deadline counted from that arrival would fall after the caller gave up.
+ * The nonce is trusted only within `MAX_SEND_LEAD_MS` before the arrival and never after
+ * it, so a skewed or forged clock can only shorten the budget, never lengthen it.
+ */
+export const sentAtMillis = (arrivalMs: number, nonceNs: bigint | undefined): number => {
+  if (nonceNs === undefined) return arrivalMs
+  const nonceMs = Number(nonceNs / 1_000_000n)
+  return Math.min(arrivalMs, Math.max(nonceMs, arrivalMs - MAX_SEND_LEAD_MS))
+}

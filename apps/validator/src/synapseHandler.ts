@@ -18,7 +18,7 @@ import {
 import { Clock, Effect, Either } from "effect"
 import { Admission } from "./Admission.js"
 import type { Arrival } from "./arrivals.js"
-import { budgetMillis } from "./budget.js"
+import { budgetMillis, sentAtMillis } from "./budget.js"
 import { type Caller, type CheckedRequest, checkRequest } from "./checks.js"
 import { Drain } from "./Drain.js"
 import { Metrics, type RequestOutcome } from "./Metrics.js"
@@ -54,6 +54,9 @@ const checkCategories: { readonly [K in CheckOutcome["_tag"]]: RequestOutcome } 
   StoreUnavailable: "store_unavailable"
 }
 
+// nginx's status for a request whose client went away before the answer; never sent.
+const CLIENT_CLOSED = 499
+
 const broadcastCategory = (outcome: BroadcastOutcome): RequestOutcome =>
   outcome._tag === "Accepted" ? "accepted" : outcome.transient ? "rejected_transient" : "rejected"
 
@@ -66,10 +69,11 @@ const pipeline = (checked: CheckedRequest, deadline: Deadline.Deadline): Effect.
         checked
       }))
 
-const admitted = (checked: CheckedRequest, startedAt: number) =>
+const admitted = (checked: CheckedRequest, arrivedAt: number) =>
   Effect.gen(function* () {
     const stake = yield* Effect.flatMap(Metagraph, (m) => m.stakeOf(checked.uid))
-    const deadline = (startedAt + budgetMillis(checked.timeout)) as Deadline.Deadline
+    const sentAt = sentAtMillis(arrivedAt, checked.headers.dendrite.nonce)
+    const deadline = (sentAt + budgetMillis(checked.timeout)) as Deadline.Deadline
     const admission = yield* Admission
     return yield* admission.run(stake, deadline, pipeline(checked, deadline)).pipe(
       Effect.catchTag("AdmissionShedError", () =>
@@ -122,7 +126,27 @@ export const synapseHandler = (
         : Effect.flatMap(checkRequest(name, request, { axonHotkey: options.self.hotkey, rateLimit: options.rateLimit }, caller), (checked) =>
             admitted(checked, startedAt)
           )
-    ).pipe(Effect.locally(currentTimings, timings))
+    ).pipe(
+      Effect.locally(currentTimings, timings),
+      // The server interrupts a request whose caller hung up; it still gets its line and count.
+      Effect.onInterrupt(() => {
+        const seconds = (performance.now() - started) / 1_000
+        return Effect.zipRight(
+          metrics.request(name, "client_closed", seconds),
+          logRequest({
+            synapse: name,
+            status: CLIENT_CLOSED,
+            outcome: "client_closed",
+            uid: caller.uid,
+            hotkey: caller.hotkey,
+            pat: undefined,
+            reason: "the caller closed the connection before the answer",
+            githubMs: timings,
+            totalMs: seconds * 1_000
+          })
+        )
+      })
+    )
     const seconds = (performance.now() - started) / 1_000
     const close = drain.isDraining()
     const { response, outcome, status, reason, pat } = Either.match(result, {

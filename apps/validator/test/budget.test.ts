@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-import { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds } from "../src/budget.js"
+import { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_SEND_LEAD_MS, sentAtMillis } from "../src/budget.js"
 
 describe("request budget (CONTRACT §6 deadline)", () => {
   it("a 12 s timeout leaves 11 s", () => assert.strictEqual(budgetMillis(12), 11_000))
@@ -29,6 +29,30 @@ describe("request budget (CONTRACT §6 deadline)", () => {
       assert.isTrue(budget > 0 || honoured < 2)
       assert.isTrue(budget < honoured)
       assert.isTrue(budget >= Math.floor(Math.min(honoured * 0.8, honoured - 1_000)))
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+})
+
+describe("when the caller sent the request (the deadline's origin)", () => {
+  const arrival = 1_800_000_000_000
+  const ns = (ms: number) => BigInt(ms) * 1_000_000n
+
+  it("a request parsed late counts from its nonce, the dendrite's send time", () =>
+    assert.strictEqual(sentAtMillis(arrival, ns(arrival - 2_500)), arrival - 2_500))
+  it("without a nonce it counts from its arrival", () => assert.strictEqual(sentAtMillis(arrival, undefined), arrival))
+  it("a nonce from the future (a fast clock) cannot lengthen the budget", () =>
+    assert.strictEqual(sentAtMillis(arrival, ns(arrival + 30_000)), arrival))
+  it("a nonce far in the past (a slow clock) moves the origin back by at most the lead", () =>
+    assert.strictEqual(sentAtMillis(arrival, ns(arrival - 600_000)), arrival - MAX_SEND_LEAD_MS))
+
+  it.prop(
+    "the origin is never after the arrival nor more than the lead before it",
+    [FastCheck.bigInt({ min: 0n, max: 2n ** 64n - 1n })],
+    ([nonce]) => {
+      const origin = sentAtMillis(arrival, nonce)
+      assert.isTrue(origin <= arrival)
+      assert.isTrue(origin >= arrival - MAX_SEND_LEAD_MS)
     },
     { fastCheck: { numRuns: 500 } }
   )

@@ -1,7 +1,7 @@
 import { Messages } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import { call, makeWorld, post, seedStore, signedHeaders, tokenFields, type World } from "./support/world.js"
+import { body, call, freshNonce, makeWorld, post, seedStore, signedHeaders, tokenFields, type World } from "./support/world.js"
 
 const timed = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
@@ -132,5 +132,52 @@ describe("deadline and load (CONTRACT §6)", () => {
       yield* load(1, 2)
       yield* Effect.all([first.await, low.await, high.await])
       assert.deepStrictEqual(finished, [1, 3, 2])
+    }))
+
+  it.scopedLive("a request parsed late counts its deadline from the dendrite's nonce (its send time)", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const token = "ghp_hanging_github_late"
+      storeTokens(world, [token])
+      world.github.script(token, "user", "hang")
+      world.github.script(token, "graphql", "hang")
+      // Sent 2 s ago as far as the caller's clock goes: 4 s of its 5 s budget remain 2 s.
+      const nonce = freshNonce() - 2_000n * 1_000_000n
+      const headers = signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { nonce, timeout: 5 })
+      const { result, ms } = yield* timed(post(world, "/PatCheckSynapse", headers, body("PatCheckSynapse")))
+      assert.isTrue(result._tag === "Right")
+      if (result._tag === "Right") {
+        assert.strictEqual(result.right.status, 200)
+        assert.deepInclude(result.right.json as object, { has_pat: true, pat_valid: null })
+      }
+      assert.isBelow(ms, 3_000)
+      assert.isAtLeast(ms, 1_500)
+    }))
+
+  it.scopedLive("a caller that hangs up before the answer still gets its log line and count", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const token = "ghp_hanging_github_gone"
+      storeTokens(world, [token])
+      world.github.script(token, "user", "hang")
+      world.github.script(token, "graphql", "hang")
+      const headers = signedHeaders(world, world.miners[0]!, "PatCheckSynapse")
+      yield* Effect.promise(() =>
+        fetch(`${world.validator.url}/PatCheckSynapse`, {
+          method: "POST",
+          headers,
+          body: body("PatCheckSynapse"),
+          signal: AbortSignal.timeout(300)
+        }).catch(() => undefined)
+      )
+      const closed = () => world.logs.find((line) => line.includes('"client_closed"'))
+      yield* Effect.suspend(() => (closed() === undefined ? Effect.fail("not yet") : Effect.void)).pipe(
+        Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("3 seconds")))
+      )
+      const line = JSON.parse(closed()!) as { annotations: Record<string, unknown> }
+      assert.deepInclude(line.annotations, { synapse: "PatCheckSynapse", uid: 1, status: 499, outcome: "client_closed" })
+      assert.notInclude(closed()!, token)
+      const metrics = yield* Effect.promise(() => fetch(`${world.validator.url}/metrics`).then((r) => r.text()))
+      assert.include(metrics, 'outcome="client_closed"')
     }))
 })
