@@ -1,7 +1,10 @@
 import { Context, Effect, Layer } from "effect"
 import { Counter, gauge, Histogram } from "./prometheus.js"
 
-/** What a request ended as: a pipeline outcome category, or the HTTP status that refused it. */
+/**
+ * What a request ended as: a pipeline outcome category, the HTTP status that refused it, or
+ * `client_closed` when the caller hung up before the answer.
+ */
 export type RequestOutcome =
   | "valid"
   | "no_pat"
@@ -11,6 +14,7 @@ export type RequestOutcome =
   | "accepted"
   | "rejected"
   | "rejected_transient"
+  | "client_closed"
   | `http_${number}`
 
 /** How one GitHub call ended. */
