@@ -20,14 +20,19 @@ const storeTokens = (world: World, tokens: ReadonlyArray<string>) =>
     tokens.map((pat, i) => ({ uid: i + 1, hotkey: world.miners[i]!.address, pat, github_id: String(100 + i) }))
   )
 
+/** Stores `token` for the first miner and makes GitHub hang on both of its endpoints. */
+const storeHanging = (world: World, token: string) => {
+  storeTokens(world, [token])
+  world.github.script(token, "user", "hang")
+  world.github.script(token, "graphql", "hang")
+}
+
 describe("deadline and load (CONTRACT §6)", () => {
   it.scopedLive("GitHub hangs: the check answers inconclusive before the caller's timeout", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()
       const token = "ghp_hanging_github_01"
-      storeTokens(world, [token])
-      world.github.script(token, "user", "hang")
-      world.github.script(token, "graphql", "hang")
+      storeHanging(world, token)
       const { result, ms } = yield* timed(call(world, "PatCheckSynapse", world.miners[0]!, {}, { timeoutSeconds: 5 }))
       assert.isTrue(result._tag === "Right")
       if (result._tag === "Right") {
@@ -138,9 +143,7 @@ describe("deadline and load (CONTRACT §6)", () => {
     Effect.gen(function* () {
       const world = yield* makeWorld()
       const token = "ghp_hanging_github_late"
-      storeTokens(world, [token])
-      world.github.script(token, "user", "hang")
-      world.github.script(token, "graphql", "hang")
+      storeHanging(world, token)
       // Sent 2 s ago as far as the caller's clock goes: 4 s of its 5 s budget remain 2 s.
       const nonce = freshNonce() - 2_000n * 1_000_000n
       const headers = signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { nonce, timeout: 5 })
@@ -158,9 +161,7 @@ describe("deadline and load (CONTRACT §6)", () => {
     Effect.gen(function* () {
       const world = yield* makeWorld()
       const token = "ghp_hanging_github_gone"
-      storeTokens(world, [token])
-      world.github.script(token, "user", "hang")
-      world.github.script(token, "graphql", "hang")
+      storeHanging(world, token)
       const headers = signedHeaders(world, world.miners[0]!, "PatCheckSynapse")
       yield* Effect.promise(() =>
         fetch(`${world.validator.url}/PatCheckSynapse`, {
