@@ -2,7 +2,6 @@ import { inspect } from "node:util"
 import { u8aToHex } from "@polkadot/util"
 import {
   cryptoWaitReady,
-  decodeAddress,
   encodeAddress,
   mnemonicToMiniSecret,
   mnemonicValidate,
@@ -11,9 +10,7 @@ import {
 import { Effect } from "effect"
 import { KeyError } from "./errors.js"
 import * as Sr25519 from "./sr25519.js"
-
-/** Bittensor's ss58 prefix (the generic Substrate one). */
-export const SS58_FORMAT = 42
+import { publicKeyOf, SS58_FORMAT } from "./ss58.js"
 
 let ready: Promise<boolean> | undefined
 
@@ -137,15 +134,6 @@ export const keypairFromPrivateKey = (
 export const canonicalPrivateKey = (keypair: Keypair): Uint8Array => {
   const { secretKey } = secretOf(keypair)
   return new Uint8Array([...scaleScalar(secretKey.subarray(0, 32), "down"), ...secretKey.subarray(32)])
-}
-
-/** The public key of an ss58 address, or undefined when it is not one. */
-export const publicKeyOf = (address: string): Uint8Array | undefined => {
-  try {
-    return decodeAddress(address)
-  } catch {
-    return undefined
-  }
 }
 
 /** `0x`-prefixed lowercase hex of bytes. */

@@ -50,3 +50,17 @@ export class MetagraphError extends Data.TaggedError("MetagraphError")<{
     return `Metagraph snapshot ${this.path}: ${this.detail}`
   }
 }
+
+/**
+ * The sr25519 verifier pool could not answer. `overloaded`: its queue is full; `worker-exited`:
+ * the thread holding the request died (it is replaced); `unavailable`: no thread is up right
+ * now; `closed`: the pool's scope closed; `start-failed`: a thread never came up.
+ */
+export class VerifierError extends Data.TaggedError("VerifierError")<{
+  readonly reason: "start-failed" | "worker-exited" | "unavailable" | "overloaded" | "closed"
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `sr25519 verifier ${this.reason}: ${this.detail}`
+  }
+}

@@ -11,12 +11,13 @@ export {
   Keypair,
   keypairFromMnemonic,
   keypairFromPrivateKey,
-  keypairFromSeed,
-  publicKeyOf,
-  SS58_FORMAT
+  keypairFromSeed
 } from "./Keypair.js"
 export * from "./MetagraphSnapshot.js"
 export * from "./NonceWindow.js"
 export * from "./signature.js"
+export * from "./Sr25519Verifier.js"
+export * from "./ss58.js"
 export * from "./synapse.js"
+export type { VerifierPoolOptions } from "./VerifierPool.js"
 export * from "./wallet.js"

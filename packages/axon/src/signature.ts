@@ -1,5 +1,10 @@
-import { type Keypair, publicKeyOf, toHex } from "./Keypair.js"
+import { u8aToHex } from "@polkadot/util"
+import type { Keypair } from "./Keypair.js"
 import * as Sr25519 from "./sr25519.js"
+import { publicKeyOf } from "./ss58.js"
+
+// No value import from Keypair.ts: the verifier's worker thread loads this module, and
+// Keypair.ts would bring the whole of `effect` into it.
 
 /** What a dendrite signs: who calls whom, when (nonce) and with which body. */
 export interface RequestSignatureInput {
@@ -8,6 +13,11 @@ export interface RequestSignatureInput {
   readonly axonHotkey: string
   readonly uuid: string
   readonly bodyHash: string
+}
+
+/** A request's signed fields with the signature (`0x`-hex or bare hex) to check against them. */
+export interface SignedRequest extends RequestSignatureInput {
+  readonly signature: string
 }
 
 /** What an axon signs on its answer (`synapse.axon.signature` in Python). */
@@ -30,13 +40,13 @@ export const responseSignatureMessage = (input: ResponseSignatureInput): string 
 export const signRequest = (
   keypair: Keypair,
   input: Omit<RequestSignatureInput, "dendriteHotkey">
-): string => toHex(keypair.sign(signatureMessage({ ...input, dendriteHotkey: keypair.address })))
+): string => u8aToHex(keypair.sign(signatureMessage({ ...input, dendriteHotkey: keypair.address })))
 
 /** Signs an answer as Python's axon does; `0x`-hex, for `bt_header_axon_signature`. */
 export const signResponse = (
   keypair: Keypair,
   input: Omit<ResponseSignatureInput, "axonHotkey">
-): string => toHex(keypair.sign(responseSignatureMessage({ ...input, axonHotkey: keypair.address })))
+): string => u8aToHex(keypair.sign(responseSignatureMessage({ ...input, axonHotkey: keypair.address })))
 
 /**
  * Whether `signature` (`0x`-hex or bare hex) is `address`'s sr25519 signature of
@@ -53,7 +63,7 @@ export const verifySignature = (address: string, message: string, signature: str
 }
 
 /** Whether a request's signature is the dendrite hotkey's over the request's message. */
-export const verifyRequest = (input: RequestSignatureInput & { readonly signature: string }): boolean =>
+export const verifyRequest = (input: SignedRequest): boolean =>
   verifySignature(input.dendriteHotkey, signatureMessage(input), input.signature)
 
 /** Whether an answer's signature is the axon hotkey's over the answer's message. */
