@@ -4,10 +4,10 @@
 // effect, platform and polkadot transpiled and resolved one by one); an esbuild bundle
 // starts in well under a second. The bundle is rebuilt whenever a source file, a
 // package.json or the lockfile is newer than it, so edits take effect on the next run.
-import { build } from "esbuild"
-import { mkdirSync, readdirSync, statSync, writeFileSync, readFileSync, existsSync } from "node:fs"
+import { readdirSync, statSync, writeFileSync, readFileSync, existsSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { bundleProgram } from "./bundleProgram.mjs"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const programs = {
@@ -50,20 +50,10 @@ const outDir = join(root, "node_modules", ".cache", "gittensor-pat")
 const outFile = join(outDir, `${name}.mjs`)
 const stampFile = `${outFile}.stamp`
 const stamp = sourceStamp()
+const files = [outFile, join(outDir, `${name}.sr25519-worker.mjs`), stampFile]
 
-if (!existsSync(outFile) || !existsSync(stampFile) || readFileSync(stampFile, "utf8") !== stamp) {
-  mkdirSync(outDir, { recursive: true })
-  await build({
-    entryPoints: [join(root, entry)],
-    outfile: outFile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    logLevel: "warning",
-    // CommonJS dependencies inside an ES module bundle still call require().
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
-  })
+if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") !== stamp) {
+  await bundleProgram(join(root, entry), outDir, name)
   writeFileSync(stampFile, stamp)
 }
 

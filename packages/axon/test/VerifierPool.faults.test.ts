@@ -1,0 +1,52 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { Sr25519Verifier } from "../src/index.js"
+import { outcomes, signedRequest, signers } from "./verifierCases.js"
+
+const faulty = (workers: number) =>
+  Sr25519Verifier.make({ workers, workerUrl: new URL("./fixtures/faultyWorker.ts", import.meta.url) })
+
+describe("VerifierPool faults", () => {
+  it.scopedLive("a thread that exits fails its pending verifies, not hangs them, and is replaced", () =>
+    Effect.gen(function* () {
+      const verifier = yield* faulty(1)
+      const good = signedRequest(signers[0]!)
+      // One turn, so one batch: the two good requests go down with the thread.
+      const answers = yield* outcomes([good, { ...good, uuid: "exit" }, good].map(verifier.verifyAsync))
+      assert.deepStrictEqual(answers, ["worker-exited", "worker-exited", "worker-exited"])
+      assert.isTrue(yield* verifier.verify(good))
+      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }))
+      assert.include(error.message, "exited (code 3)")
+      assert.isTrue(yield* verifier.verify(good))
+    })
+  )
+
+  it.scopedLive("an uncaught error in a thread fails its verifies with the error's message", () =>
+    Effect.gen(function* () {
+      const verifier = yield* faulty(2)
+      const good = signedRequest(signers[0]!)
+      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "throw" }))
+      assert.strictEqual(error.reason, "worker-exited")
+      assert.include(error.message, "a fault in the verifier")
+      const answers = yield* Effect.forEach([good, good, good, good], verifier.verify, { concurrency: "unbounded" })
+      assert.deepStrictEqual(answers, [true, true, true, true])
+    })
+  )
+
+  it.scopedLive("a thread sees none of the process's environment or arguments", () =>
+    Effect.gen(function* () {
+      const verifier = yield* faulty(1)
+      assert.isAbove(Object.keys(process.env).length, 0)
+      assert.isTrue(yield* verifier.verify({ ...signedRequest(signers[0]!), uuid: "env" }))
+    })
+  )
+
+  it.scopedLive("a worker that cannot start fails the layer", () =>
+    Effect.gen(function* () {
+      const missing = new URL("./fixtures/no-such-worker.mjs", import.meta.url)
+      const error = yield* Effect.flip(Sr25519Verifier.make({ workers: 2, workerUrl: missing }))
+      assert.strictEqual(error.reason, "start-failed")
+      assert.include(error.message, "no-such-worker.mjs")
+    })
+  )
+})
