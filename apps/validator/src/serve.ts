@@ -4,6 +4,7 @@ import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { loadHotkey } from "./hotkey.js"
+import * as RequestLog from "./requestLog.js"
 import type { ServeSettings } from "./settings.js"
 import { startValidator } from "./Validator.js"
 
@@ -37,7 +38,8 @@ export const serve = (settings: ServeSettings) =>
   Effect.gen(function* () {
     const keypair = yield* loadHotkey(settings).pipe(Effect.provide(NodeFileSystem.layer))
     if (settings.development) yield* developmentNotice(settings, keypair.address)
-    const ports = yield* Layer.build(validatorPorts(settings))
+    // Built before the server, so released after it: the last request lines are written.
+    const ports = yield* Layer.build(Layer.merge(validatorPorts(settings), RequestLog.layerStdout))
     const running = yield* startValidator({
       keypair,
       host: settings.host,

@@ -120,6 +120,11 @@ describe("graceful shutdown", () => {
           assert.strictEqual(stored.get(miner + 1), tokens[miner], `acknowledged save of uid ${miner + 1}`)
         }
         for (const token of tokens) assert.notInclude(stdout, token)
+        // Request lines are batched: every answered request's line was still written, whole.
+        const requestLines = stdout.split("\n").filter((line) => line.includes('"message":"request"'))
+        for (const line of requestLines) assert.strictEqual(JSON.parse(line).message, "request")
+        const answered = answers._tag === "Success" ? answers.value.filter((answer) => answer._tag === "Right").length : 0
+        assert.isAtLeast(requestLines.length, answered)
       }),
     { timeout: 180_000 }
   )

@@ -19,6 +19,7 @@ import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { Effect, Layer, Logger, Redacted } from "effect"
+import * as RequestLog from "../../src/requestLog.js"
 import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
 
 /** A deterministic test key from a label. */
@@ -71,7 +72,13 @@ export const makeWorld = (options: Partial<Omit<ValidatorOptions, "keypair">> & 
       JsonFilePatStore.layerNode({ path: storePath }),
       StaticMetagraph.layer(neurons)
     )
-    const context = yield* Layer.build(ports)
+    // Request lines go through the server's batched request log, other records through the logger.
+    const requestLog = RequestLog.layer({
+      target: (chunk) => {
+        logs.push(...chunk.split("\n").filter((line) => line.length > 0))
+      }
+    })
+    const context = yield* Layer.build(Layer.merge(ports, requestLog))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
     const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...options }).pipe(
       Effect.provide(context),
