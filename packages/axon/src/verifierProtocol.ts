@@ -21,10 +21,10 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const FIELDS = 6
 
-// JSON carries any string exactly (lone surrogates included), so the worker checks the same
-// message the synchronous `verifyRequest` would; one flat array keeps it one allocation.
 /** The requests' signed fields and signatures as UTF-8 JSON: nothing else crosses to a worker. */
 export const encodeBatch = (requests: ReadonlyArray<SignedRequest>): Uint8Array<ArrayBuffer> => {
+  // JSON carries any string exactly (lone surrogates included), so the worker checks the same
+  // message the synchronous `verifyRequest` would; one flat array keeps it one allocation.
   const fields: Array<string> = []
   for (const request of requests) {
     fields.push(
