@@ -59,11 +59,10 @@ const checkStored = (uid: Uid, hotkey: Hotkey, deadline: Deadline.Deadline) =>
     const github = yield* GitHub
     // An identity failure decides the outcome on its own, so it cuts a pending test query
     // short; a test-query failure has to wait for the identity answer that outranks it.
-    const testQuery = yield* Effect.zipRight(
-      github.identity(entry.value.pat).pipe(Deadline.bound(deadline, "identity")),
-      Effect.either(github.testQuery(entry.value.pat).pipe(Deadline.bound(deadline, "test-query"))),
-      { concurrent: true }
+    yield* Deadline.boundBoth(
+      deadline,
+      { endpoint: "identity", effect: github.identity(entry.value.pat) },
+      { endpoint: "test-query", effect: github.testQuery(entry.value.pat) }
     )
-    yield* testQuery
     return CheckOutcome.Valid()
   })

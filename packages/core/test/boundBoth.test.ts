@@ -1,0 +1,136 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Deferred, Effect, Either, FastCheck as fc, Fiber, Option, Runtime, TestClock } from "effect"
+import { Deadline, type GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
+
+const deadlineMillis = 100
+
+/** A scripted call: settles after `delay` ms of the TestClock (never, when undefined) with `ok` or a failure. */
+interface Script {
+  readonly delay: number | undefined
+  readonly ok: boolean
+}
+
+class CallFailed extends Error {
+  constructor(readonly endpoint: GitHubEndpoint) {
+    super(endpoint)
+  }
+}
+
+const scripted = (endpoint: GitHubEndpoint, script: Script, interrupted: Deferred.Deferred<void>) =>
+  (script.delay === undefined
+    ? Effect.never
+    : Effect.zipRight(Effect.sleep(script.delay), script.ok ? Effect.succeed(endpoint) : Effect.fail(new CallFailed(endpoint)))
+  ).pipe(Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined)))
+
+type Verdict = { readonly ok: GitHubEndpoint } | { readonly failed: GitHubEndpoint } | { readonly late: GitHubEndpoint }
+
+/** The contract of `boundBoth`, stated sequentially: the first call outranks the second. */
+const oracle = (first: Script, second: Script): Verdict => {
+  if (first.delay === undefined) return { late: "identity" }
+  if (!first.ok) return { failed: "identity" }
+  if (second.delay === undefined) return { late: "test-query" }
+  return second.ok ? { ok: "test-query" } : { failed: "test-query" }
+}
+
+const verdictOf = (result: Either.Either<string, CallFailed | TransientGitHubError>): Verdict =>
+  Either.match(result, {
+    onRight: (value) => ({ ok: value as GitHubEndpoint }),
+    onLeft: (error) => {
+      if (error instanceof CallFailed) return { failed: error.endpoint }
+      assert.strictEqual(error.cause, "deadline")
+      return { late: error.endpoint }
+    }
+  })
+
+const runBoth = (first: Script, second: Script) =>
+  Effect.gen(function* () {
+    const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
+    const deadline = yield* Deadline.after(deadlineMillis)
+    const fiber = yield* Effect.fork(
+      Effect.either(
+        Deadline.boundBoth(
+          deadline,
+          { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
+          { endpoint: "test-query", effect: scripted("test-query", second, interrupted.second) }
+        )
+      )
+    )
+    yield* TestClock.adjust(deadlineMillis)
+    return { verdict: verdictOf(yield* Fiber.join(fiber)), interrupted }
+  })
+
+/** Waits for the interruption a call must get; checks that a call which settled got none. */
+const checkCut = (cut: boolean, interrupted: Deferred.Deferred<void>) =>
+  cut
+    ? Deferred.await(interrupted)
+    : Effect.map(Deferred.isDone(interrupted), (done) => assert.isFalse(done))
+
+// Delays strictly before the deadline, or a call that never settles; a tie with the
+// deadline would leave the order of two timers at one instant to the scheduler. At least
+// 1 ms, so that both calls have started before either settles: a call interrupted before
+// it starts never runs, and so never sees its interruption.
+const script = fc.record({
+  delay: fc.option(fc.integer({ min: 1, max: deadlineMillis - 1 }), { nil: undefined }),
+  ok: fc.boolean()
+})
+
+describe("Deadline.boundBoth", () => {
+  it.effect("decides as the first-outranks-second rule says, for any timing of either call", () =>
+    Effect.gen(function* () {
+      const runtime = yield* Effect.runtime<never>()
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(script, script, (first, second) =>
+            Runtime.runPromise(runtime)(
+              Effect.gen(function* () {
+                const { verdict, interrupted } = yield* runBoth(first, second)
+                assert.deepStrictEqual(verdict, oracle(first, second))
+                // A call whose answer is no longer needed is cut short, never left running.
+                yield* checkCut(first.delay === undefined, interrupted.first)
+                const firstFailedFirst =
+                  first.delay !== undefined && !first.ok && (second.delay === undefined || first.delay < second.delay)
+                // Two calls settling at one instant may go either way.
+                if (first.delay !== second.delay || first.ok) {
+                  yield* checkCut(second.delay === undefined || firstFailedFirst, interrupted.second)
+                }
+              })
+            )
+          ),
+          { numRuns: 200 }
+        )
+      )
+    })
+  )
+
+  it.effect("both calls can read the deadline they run under", () =>
+    Effect.gen(function* () {
+      const deadline = yield* Deadline.after(deadlineMillis)
+      const seen = yield* Deadline.boundBoth(
+        deadline,
+        { endpoint: "identity", effect: Deadline.remaining },
+        { endpoint: "test-query", effect: Deadline.remaining }
+      )
+      assert.deepStrictEqual(seen, Option.some(deadlineMillis))
+      assert.deepStrictEqual(yield* Deadline.remaining, Option.none())
+    })
+  )
+
+  it.effect("interrupting the caller interrupts both calls", () =>
+    Effect.gen(function* () {
+      const firstInterrupted = yield* Deferred.make<void>()
+      const secondInterrupted = yield* Deferred.make<void>()
+      const never: Script = { delay: undefined, ok: true }
+      const fiber = yield* Effect.fork(
+        Deadline.boundBoth(
+          yield* Deadline.after(deadlineMillis),
+          { endpoint: "identity", effect: scripted("identity", never, firstInterrupted) },
+          { endpoint: "test-query", effect: scripted("test-query", never, secondInterrupted) }
+        )
+      )
+      yield* TestClock.adjust(10)
+      yield* Fiber.interrupt(fiber)
+      yield* Deferred.await(firstInterrupted)
+      yield* Deferred.await(secondInterrupted)
+    })
+  )
+})
