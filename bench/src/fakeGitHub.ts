@@ -3,7 +3,7 @@ import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
 import { type FakeBehaviour, remoteFakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { Duration, Effect, type Scope } from "effect"
-import { spawnNode, waitForHttp } from "./child.js"
+import { type NodeChild, spawnNode, waitForHttp } from "./child.js"
 import { BenchError } from "./errors.js"
 import { minerAccount, minerToken } from "./miners.js"
 import { freePort } from "./ports.js"
@@ -11,6 +11,8 @@ import { freePort } from "./ports.js"
 /** The fake GitHub process, scripted in terms of the bench's miners. */
 export interface BenchGitHub {
   readonly url: string
+  /** The fake's process, for its CPU time. */
+  readonly child: NodeChild
   /** Lets token variants `0..variants-1` of each miner through as the miner's account. */
   readonly allowMiners: (miners: ReadonlyArray<number>, variants?: number) => Effect.Effect<void, BenchError>
   /** Scripts both endpoints of each miner's token variant 0 (e.g. `"hang"`, a 503). */
@@ -30,12 +32,17 @@ export const startBenchGitHub = (
 ): Effect.Effect<BenchGitHub, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const port = yield* freePort
-    yield* spawnNode({ program: ["packages/http-adapter/src/testing/cli.ts"], args: ["--port", String(port)], logFile })
+    const child = yield* spawnNode({
+      program: ["packages/http-adapter/src/testing/cli.ts"],
+      args: ["--port", String(port)],
+      logFile
+    })
     const url = `http://127.0.0.1:${port}`
     yield* waitForHttp(`${url}/user`, Duration.seconds(20), () => true)
     const remote = remoteFakeGitHub(url)
     return {
       url,
+      child,
       allowMiners: (miners, variants = 1) =>
         Effect.forEach(
           miners.flatMap((miner) => Array.from({ length: variants }, (_, variant) => [miner, variant] as const)),

@@ -40,6 +40,19 @@ export const LoadReport = Schema.Struct({
   elapsedMs: Schema.Array(Schema.Number),
   /** CPU (user + system) the load generator itself spent on the spec, in milliseconds. */
   cpuMs: Schema.Number,
-  records: Schema.Array(LoadRecord)
+  records: Schema.Array(LoadRecord),
+  /** How the requests were signed ahead of their sending (see `loadgen/presign.ts`). */
+  signing: Schema.Struct({
+    /** Signatures made, thrown-away stale ones included. */
+    signatures: Schema.Number,
+    /** Requests that waited for their signature (none ready, or it was stale). */
+    waited: Schema.Number,
+    /** Signatures thrown away as too old when wanted. */
+    resigned: Schema.Number,
+    /** Nonce age when handed to the socket, ms: median, 99th percentile, largest. */
+    nonceAgeP50: Schema.Number,
+    nonceAgeP99: Schema.Number,
+    nonceAgeMax: Schema.Number
+  })
 })
 export type LoadReport = typeof LoadReport.Type

@@ -1,39 +1,121 @@
-import { Effect } from "effect"
+import { broadcastCategory, checkCategory } from "@gittensor-pat/core"
+import { Effect, Option } from "effect"
+import { type Ending, makeConnection } from "./connection.js"
+import { makePresigner, type SigningStats } from "./presign.js"
+import type { RequestInput, Target } from "./requestText.js"
+import type { SignerPool } from "./signerPool.js"
 import type { LoadGroup, LoadRecord } from "./spec.js"
-import { type Caller, send, signedRequest } from "./wire.js"
+
+/** What a group's callers share: the signing threads and the validator they call. */
+export interface LoadContext {
+  readonly pool: SignerPool
+  readonly target: Target
+}
+
+/** One group's records, elapsed milliseconds, and how its requests were signed. */
+export interface GroupRun {
+  readonly records: ReadonlyArray<LoadRecord>
+  readonly elapsedMs: number
+  readonly signing: SigningStats
+}
+
+const parsed = (body: string): Option.Option<Record<string, unknown>> => {
+  try {
+    const value: unknown = JSON.parse(body)
+    return typeof value === "object" && value !== null ? Option.some(value as Record<string, unknown>) : Option.none()
+  } catch {
+    return Option.none()
+  }
+}
+
+/** The category of a 200, `status:<code>`, `timeout`, `failed:<errno>` or `bad-answer`. */
+const outcomeOf = (synapse: LoadGroup["synapse"], ending: Ending): string => {
+  switch (ending.kind) {
+    case "timeout":
+      return "timeout"
+    case "failed":
+      return `failed:${ending.code}`
+    case "answer":
+      if (ending.status !== 200) return `status:${ending.status}`
+      return Option.match(parsed(ending.body), {
+        onNone: () => "bad-answer",
+        onSome: (json) =>
+          synapse === "PatCheckSynapse" ? checkCategory(Option.some(json)) : broadcastCategory(Option.some(json))
+      })
+  }
+}
+
+// A caller's expected round trip follows its recent ones, so its next request is signed
+// about when it will be wanted.
+const smoothing = 0.2
 
 /**
- * Runs one group's closed-loop workers: each calls, waits for the ending, records it and
- * calls again, until the group's request count or duration is spent (or, with
- * `stopOnFailure`, until the validator stops answering). Returns the records and the
- * group's elapsed milliseconds.
+ * Runs one group's closed-loop callers: each sends, waits for the ending, records it and
+ * sends again, until the group's request count or duration is spent (or, with
+ * `stopOnFailure`, until the validator stops answering). Each caller has its own
+ * keep-alive connection, and its next request is signed on the signing threads while the
+ * current one is out.
  */
-export const runGroup = (
-  index: number,
-  group: LoadGroup,
-  caller: Caller
-): Effect.Effect<{ readonly records: ReadonlyArray<LoadRecord>; readonly elapsedMs: number }> =>
-  Effect.gen(function* () {
-    yield* Effect.sleep(group.startAfterMs)
-    const records: Array<LoadRecord> = []
-    const started = performance.now()
-    const endsAt = started + group.durationMs
-    let issued = 0
-    const worker = (w: number) =>
-      Effect.gen(function* () {
+export const runGroup = (index: number, group: LoadGroup, context: LoadContext): Effect.Effect<GroupRun> =>
+  Effect.zipRight(
+    Effect.sleep(group.startAfterMs),
+    Effect.async<GroupRun>((resume) => {
+      const records: Array<LoadRecord> = []
+      const signing: SigningStats = { waited: 0, resigned: 0, ages: [] }
+      const started = performance.now()
+      const endsAt = started + group.durationMs
+      const timeoutMs = group.timeoutSeconds * 1000
+      let issued = 0
+      let running = group.concurrency
+      const ended = () => {
+        running -= 1
+        if (running === 0) resume(Effect.succeed({ records, elapsedMs: performance.now() - started, signing }))
+      }
+      if (running === 0) return resume(Effect.succeed({ records, elapsedMs: 0, signing }))
+      const callers = Array.from({ length: group.concurrency }, (_, w) => {
         const miner = group.miners[w % group.miners.length] ?? 0
-        for (let sent = 0; issued < group.maxRequests && performance.now() < endsAt; sent++) {
-          issued++
+        const connection = makeConnection(context.target)
+        const presigner = makePresigner(context.pool, signing)
+        const input = (sent: number): RequestInput => ({
+          synapse: group.synapse,
+          timeoutSeconds: group.timeoutSeconds,
+          miner,
+          variant: sent % group.tokenVariants
+        })
+        let sent = 0
+        let expectedMs = 0
+        const stop = () => {
+          presigner.cancel()
+          connection.close()
+          ended()
+        }
+        const next = () => {
+          if (issued >= group.maxRequests || performance.now() >= endsAt) return stop()
+          issued += 1
           const variant = sent % group.tokenVariants
-          const { outcome, ms } = yield* send(caller, group, signedRequest(caller, group, miner, variant))
-          records.push([index, miner, outcome, ms, variant])
-          if (group.stopOnFailure && outcome.startsWith("failed:")) return
+          presigner.take((signed) => {
+            sent += 1
+            if (issued < group.maxRequests && performance.now() + expectedMs < endsAt) presigner.plan(input(sent), expectedMs)
+            connection.exchange(signed.text, timeoutMs, (ending) => {
+              const outcome = outcomeOf(group.synapse, ending)
+              records.push([index, miner, outcome, ending.ms, variant])
+              expectedMs = expectedMs === 0 ? ending.ms : expectedMs + (ending.ms - expectedMs) * smoothing
+              if (group.stopOnFailure && ending.kind === "failed") return stop()
+              next()
+            })
+          })
+        }
+        return { connection, presigner, start: () => presigner.plan(input(0), 0), next }
+      })
+      for (const caller of callers) {
+        caller.start()
+        caller.next()
+      }
+      return Effect.sync(() => {
+        for (const { connection, presigner } of callers) {
+          presigner.cancel()
+          connection.close()
         }
       })
-    yield* Effect.forEach(
-      Array.from({ length: group.concurrency }, (_, w) => w),
-      worker,
-      { concurrency: "unbounded", discard: true }
-    )
-    return { records, elapsedMs: performance.now() - started }
-  })
+    })
+  )

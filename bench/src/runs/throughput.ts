@@ -24,12 +24,14 @@ const program = Effect.gen(function* () {
     Effect.gen(function* () {
       yield* validator.child.resetPeak
       const cpuBefore = yield* validator.child.cpuMs
+      const githubCpuBefore = yield* world.github.child.cpuMs
       const report = yield* world.load.run({
         target: validator.target,
         groups: [loadGroup({ synapse: synapse.synapse, miners: minerRange(0, concurrency), concurrency, durationMs })]
       })
       const figures = groupFigures(report, 0, synapse.success)
       const validatorCpuMs = (yield* validator.child.cpuMs) - cpuBefore
+      const githubCpuMs = (yield* world.github.child.cpuMs) - githubCpuBefore
       const elapsedMs = report.elapsedMs[0] ?? 1
       const peakRssMiB = Math.round((yield* validator.child.peakRssKiB) / 1024)
       return {
@@ -44,9 +46,13 @@ const program = Effect.gen(function* () {
         p50OverL: latencyMs === 0 ? 0 : Math.round((figures.p50 / latencyMs) * 100) / 100,
         errors: figures.errors,
         peakRssMiB,
-        // Both share the machine's cores: 100 % is one core busy for the whole point.
+        // All three share the machine's cores: 100 % is one core busy for the whole point.
         validatorCpuPct: Math.round((validatorCpuMs / elapsedMs) * 100),
         loadCpuPct: Math.round((report.cpuMs / elapsedMs) * 100),
+        githubCpuPct: Math.round((githubCpuMs / elapsedMs) * 100),
+        nonceAgeP50: report.signing.nonceAgeP50,
+        nonceAgeMax: report.signing.nonceAgeMax,
+        signaturesPerRequest: Math.round((report.signing.signatures / Math.max(1, figures.requests)) * 100) / 100,
         outcomes: figures.outcomes
       }
     })
@@ -58,7 +64,7 @@ const program = Effect.gen(function* () {
       for (const concurrency of concurrencies) {
         const row = yield* repeatPoint(options.runs, () => point(synapse, latencyMs, concurrency, options.durationMs))
         console.log(
-          `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB cpu ${row.validatorCpuPct}% (load ${row.loadCpuPct}%)`
+          `${row.synapse} L=${latencyMs} C=${concurrency}: ${row.perSecond}/s p50 ${row.p50} p99 ${row.p99} max ${row.max} errors ${row.errors} rss ${row.peakRssMiB} MiB cpu ${row.validatorCpuPct}% (load ${row.loadCpuPct}%, GitHub ${row.githubCpuPct}%)`
         )
         rows.push(row)
       }
@@ -80,6 +86,7 @@ benchMain("throughput", program, ({ rows }) =>
     errors: "errors",
     peakRssMiB: "peak RSS MiB",
     validatorCpuPct: "validator CPU %",
-    loadCpuPct: "load gen CPU %"
+    loadCpuPct: "load gen CPU %",
+    githubCpuPct: "fake GitHub CPU %"
   })
 )
