@@ -1,7 +1,9 @@
+import { rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { Sr25519Verifier } from "../src/index.js"
-import { outcomes, signedRequest, signers } from "./verifierCases.js"
+import { outcomes, signedRequest, signers, tempDir } from "./verifierCases.js"
 
 const faulty = (workers: number) =>
   Sr25519Verifier.make({ workers, workerUrl: new URL("./fixtures/faultyWorker.ts", import.meta.url) })
@@ -30,6 +32,23 @@ describe("VerifierPool faults", () => {
       assert.include(error.message, "a fault in the verifier")
       const answers = yield* Effect.forEach([good, good, good, good], verifier.verify, { concurrency: "unbounded" })
       assert.deepStrictEqual(answers, [true, true, true, true])
+    })
+  )
+
+  it.scopedLive("a replacement that dies before it is ready is retried after a pause; verifies fail meanwhile", () =>
+    Effect.gen(function* () {
+      const marker = join(yield* tempDir, "fail-start")
+      const workerUrl = new URL(`./fixtures/faultyWorker.ts?failStart=${encodeURIComponent(marker)}`, import.meta.url)
+      const verifier = yield* Sr25519Verifier.make({ workers: 1, workerUrl })
+      const good = signedRequest(signers[0]!)
+      writeFileSync(marker, "")
+      assert.strictEqual((yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }))).reason, "worker-exited")
+      // The replacement exits as it starts, failing what it holds; then, during the pause, no thread is up.
+      let reason = yield* Effect.map(Effect.flip(verifier.verify(good)), (error) => error.reason)
+      while (reason === "worker-exited") reason = (yield* Effect.flip(verifier.verify(good))).reason
+      assert.strictEqual(reason, "unavailable")
+      rmSync(marker)
+      assert.isTrue(yield* Effect.retry(verifier.verify(good), Schedule.spaced("100 millis")))
     })
   )
 

@@ -1,22 +1,14 @@
 import { execFile } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { verifyRequest } from "../src/index.js"
-import { signedRequest, signers } from "./verifierCases.js"
+import { signedRequest, signers, tempDir } from "./verifierCases.js"
 
 const run = promisify(execFile)
 const bundler = new URL("../../../scripts/bundleProgram.mjs", import.meta.url).href
 const entry = fileURLToPath(new URL("./fixtures/verifyInBundle.ts", import.meta.url))
-
-const tempDir = Effect.acquireRelease(
-  Effect.sync(() => mkdtempSync(join(tmpdir(), "verifier-bundle-"))),
-  (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-)
 
 describe("the verifier in the launcher's bundle", () => {
   it.scopedLive("finds its worker beside the bundle, answers as verifyRequest, and lets the process exit", () =>

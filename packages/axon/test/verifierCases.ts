@@ -1,4 +1,7 @@
-/** Signed requests for the verifier's tests (the two vector keys as dendrites), and its outcomes. */
+/** Signed requests for the verifier's tests (the two vector keys as dendrites), its outcomes, a temp folder. */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { u8aToHex } from "@polkadot/util"
 import { Effect, FastCheck } from "effect"
 import {
@@ -81,3 +84,9 @@ export const outcomes = (promises: ReadonlyArray<Promise<boolean>>) => {
     all.map((one) => (one.status === "fulfilled" ? one.value : (one.reason as VerifierError).reason))
   )
 }
+
+/** A temp folder, removed with the scope. */
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => mkdtempSync(join(tmpdir(), "axon-verifier-"))),
+  (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+)
