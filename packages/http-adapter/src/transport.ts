@@ -31,6 +31,8 @@ const decoder = new TextDecoder()
 
 /** The first `maxBytes` of a body read in `parts`, as text. */
 export const cappedText = (parts: ReadonlyArray<Uint8Array>, maxBytes: number): string => {
+  // Most answers arrive in one chunk, which needs no copy.
+  if (parts.length === 1) return decoder.decode(parts[0]!.subarray(0, maxBytes))
   const bytes = new Uint8Array(parts.reduce((size, part) => size + part.length, 0))
   let offset = 0
   for (const part of parts) {
