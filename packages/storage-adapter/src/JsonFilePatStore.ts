@@ -5,7 +5,8 @@ import { Array as Arr, Config, type ConfigError, type Context, Effect, Layer, ty
 import * as NodePath from "node:path"
 import { removeStaleTemps } from "./atomicWrite.js"
 import { isSystemError, makeStoreFile, unavailable } from "./storeFile.js"
-import { entryOn, makeGroupCommit } from "./groupCommit.js"
+import { indexedEntryOn } from "./entryIndex.js"
+import { makeGroupCommit } from "./groupCommit.js"
 import { acquireWriterLock, type StoreLockedError } from "./writerLock.js"
 
 /** Where the store lives. */
@@ -54,7 +55,7 @@ export const make = (
     // No span on get and save (a check's path): even with the tracer off, one costs ~20 µs
     // per call (a stack capture).
     const get = Effect.fnUntraced(function* (uid: Uid) {
-      return entryOn(yield* file.readCurrent, uid)
+      return indexedEntryOn(yield* file.readCurrent, uid)
     })
 
     const save = Effect.fnUntraced(function* (entry: PatEntry, guard: SaveGuard) {

@@ -1,20 +1,8 @@
-import {
-  type IdentityLockedError,
-  type PatEntry,
-  type SaveGuard,
-  StoreUnavailableError,
-  type Uid
-} from "@gittensor-pat/core"
-import { Array as Arr, Chunk, Deferred, Effect, Either, Option, Queue, type Scope } from "effect"
+import { type IdentityLockedError, type PatEntry, type SaveGuard, StoreUnavailableError } from "@gittensor-pat/core"
+import { Chunk, Deferred, Effect, Either, Queue, type Scope } from "effect"
+import { entryOn } from "./entryIndex.js"
 import type { StoreFile } from "./storeFile.js"
-import { type StoredEntry, upsert } from "./wire.js"
-
-/** The entry on `uid` (the last one, should a hand-edited file hold several). */
-export const entryOn = (stored: ReadonlyArray<StoredEntry>, uid: Uid): Option.Option<PatEntry> =>
-  Option.map(
-    Arr.findLast(stored, (s) => s.entry.uid === uid),
-    (s) => s.entry
-  )
+import { upsert } from "./wire.js"
 
 interface PendingSave {
   readonly entry: PatEntry

@@ -3,6 +3,7 @@ import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import { writeAtomic } from "./atomicWrite.js"
+import { singleFlight } from "./singleFlight.js"
 import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
 
 /** Maps a file-system failure; PlatformError messages name the path and the syscall, never the content. */
@@ -19,7 +20,8 @@ export interface StoreFile {
   readonly read: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /**
    * The entries on file now, as `read` gives them, but without reading the file while its
-   * `stat` shows it unchanged since a read that can be trusted (see `makeStoreFile`).
+   * `stat` shows it unchanged since a read that can be trusted, and sharing one stat among
+   * the callers that ask while it is under way (see `makeStoreFile`).
    */
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /** Replaces the file atomically with `stored`. */
@@ -50,6 +52,15 @@ const isSettled = (info: FileSystem.File.Info, statAtMs: number): boolean =>
  * itself while the file's inode, size and mtime are those of a settled earlier read; any
  * other change, and any error, goes to the file, so a corrupt or unreadable file is still
  * an error.
+ *
+ * Under load hundreds of checks ask within one stat's round trip, and a stat per check was
+ * a visible share of a check's CPU, so a get that arrives while another's stat (and read,
+ * if it needs one) is under way takes that answer. The bound on staleness: that stat began
+ * at most one round trip before the get was asked (well under a millisecond when idle, a
+ * few milliseconds when the event loop is saturated), so another writer's change (the
+ * Python validator's) is seen by every get asked once a stat begun after the change
+ * finishes; and a save by this process is seen by every get asked after it was
+ * acknowledged, because the save lets the next get start a stat of its own.
  */
 export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, FileSystem.FileSystem> =>
   Effect.gen(function* () {
@@ -73,26 +84,30 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
         yield* Ref.set(last, { text, stored, settled })
         return stored
       })
-    const readCurrent = Effect.gen(function* () {
-      const statAtMs = yield* Clock.currentTimeMillis
-      const info = yield* fs.stat(path).pipe(
-        Effect.map(Option.some),
-        Effect.catchIf(isSystemError("NotFound"), () => Effect.succeedNone),
-        Effect.mapError(unavailable("read"))
-      )
-      if (Option.isNone(info)) return yield* readAs(undefined)
-      const key = statKey(info.value)
-      const seen = yield* Ref.get(last)
-      if (seen.settled === key) return seen.stored
-      return yield* readAs(isSettled(info.value, statAtMs) ? key : undefined)
-    })
+    const current = singleFlight(
+      Effect.gen(function* () {
+        const statAtMs = yield* Clock.currentTimeMillis
+        const info = yield* fs.stat(path).pipe(
+          Effect.map(Option.some),
+          Effect.catchIf(isSystemError("NotFound"), () => Effect.succeedNone),
+          Effect.mapError(unavailable("read"))
+        )
+        if (Option.isNone(info)) return yield* readAs(undefined)
+        const key = statKey(info.value)
+        const seen = yield* Ref.get(last)
+        if (seen.settled === key) return seen.stored
+        return yield* readAs(isSettled(info.value, statAtMs) ? key : undefined)
+      })
+    )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
       const text = encodeFile(stored)
       return writeAtomic(path, text).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
-        Effect.zipRight(Ref.set(last, { text, stored, settled: undefined }))
+        Effect.zipRight(Ref.set(last, { text, stored, settled: undefined })),
+        // A get asked after this save was acknowledged must not take a stat begun before it.
+        Effect.zipRight(current.forget)
       )
     }
-    return { read: readAs(undefined), readCurrent, write }
+    return { read: readAs(undefined), readCurrent: current.run, write }
   })

@@ -98,6 +98,17 @@ describe("JsonFilePatStore.get over a file that is not rewritten", () => {
     })
   )
 
+  storeTest("a hand-edited file with two entries on one uid: get gives the last one, as a save would keep", ({ fs, path, store }) =>
+    Effect.gen(function* () {
+      const entries = JSON.parse(fileOf(["5A", "5B", "5C"])) as Array<{ uid: number }>
+      entries[2]!.uid = 1
+      yield* fs.writeFileString(path, JSON.stringify(entries))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5C"))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 2), Option.none())
+    })
+  )
+
   storeTest("a settled file that disappears is an empty store", ({ fs, path, store }) =>
     Effect.gen(function* () {
       yield* fs.writeFileString(path, fileOf(["5A"]))
