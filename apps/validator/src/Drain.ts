@@ -13,8 +13,8 @@ export interface DrainResult {
 export class Drain extends Context.Tag("@gittensor-pat/validator/Drain")<
   Drain,
   {
-    /** Counts `self` as a request in flight until it ends. */
-    readonly request: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /** Counts a request in flight from now; the returned function ends it (once). */
+    readonly requestStarted: () => () => void
     /** Counts `self` as a store write in flight until it ends. */
     readonly write: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
     /** Whether shutdown has begun (a plain read: it is on every request's path). */
@@ -34,22 +34,29 @@ export const make: Effect.Effect<Drain["Type"]> = Effect.sync(() => {
   let requests = 0
   let writes = 0
   let draining = false
-  const counted =
-    (add: (n: number) => void) =>
-    <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-      Effect.acquireUseRelease(
-        Effect.sync(() => add(1)),
-        () => self,
-        () => Effect.sync(() => add(-1))
-      )
   const until = (done: () => boolean) => Effect.repeat(Effect.sync(done), { schedule: POLL, until: (ok) => ok })
+  // Plain counting: it runs on every request, outside any fiber.
+  const requestStarted = () => {
+    requests += 1
+    let ended = false
+    return () => {
+      if (!ended) requests -= 1
+      ended = true
+    }
+  }
   return Drain.of({
-    request: counted((n) => {
-      requests += n
-    }),
-    write: counted((n) => {
-      writes += n
-    }),
+    requestStarted,
+    write: (self) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          writes += 1
+        }),
+        () => self,
+        () =>
+          Effect.sync(() => {
+            writes -= 1
+          })
+      ),
     isDraining: () => draining,
     drain: (grace) =>
       Effect.gen(function* () {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
-import { HttpMiddleware, HttpServer, type HttpServerError } from "@effect/platform"
+import { HttpMiddleware, type HttpServerError } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { DENDRITE_VERSION, type Keypair, NonceWindow } from "@gittensor-pat/axon"
+import { DENDRITE_VERSION, type Keypair, NonceWindow, type SynapseName } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
@@ -12,6 +12,7 @@ import * as Drain from "./Drain.js"
 import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
+import { makeSynapseListener } from "./synapseHandler.js"
 
 /** How to run a validator in-process. */
 export interface ValidatorOptions {
@@ -37,6 +38,17 @@ export interface RunningValidator {
   readonly port: number
   /** The ss58 address dendrites must sign for (`bt_header_axon_hotkey`). */
   readonly hotkey: string
+}
+
+// The router matched these paths (query aside); anything else goes to its 404.
+const synapseRoutes = new Map<string, SynapseName>([
+  ["/PatBroadcastSynapse", "PatBroadcastSynapse"],
+  ["/PatCheckSynapse", "PatCheckSynapse"]
+])
+
+const pathOf = (url: string): string => {
+  const query = url.indexOf("?")
+  return query < 0 ? url : url.slice(0, query)
 }
 
 /** The ports a validator is composed from; the caller provides them. */
@@ -74,12 +86,23 @@ export const startValidator = (
     const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
     // No tracer is exported, so spans would only cost allocations on every request.
     const arrivalOf = stampArrivals(node)
-    yield* HttpServer.serveEffect(makeApp({ self, rateLimit: options.rateLimit ?? 30, arrivalOf })).pipe(
-      Effect.provideService(HttpServer.HttpServer, server),
+    const routes = yield* NodeHttpServer.makeHandler(makeApp(self)).pipe(
       Effect.provide(services),
       HttpMiddleware.withTracerDisabledWhenEffect(() => true),
       Effect.withTracerEnabled(false)
     )
+    // The synapses skip the platform's router and response layers: on a request's path they
+    // cost more than the checks themselves.
+    const synapses = yield* makeSynapseListener({ self, rateLimit: options.rateLimit ?? 30, arrivalOf }).pipe(
+      Effect.provide(services)
+    )
+    const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
+      const name = request.method === "POST" ? synapseRoutes.get(pathOf(request.url ?? "")) : undefined
+      if (name === undefined) routes(request, response)
+      else synapses(name, request, response)
+    }
+    node.on("request", listener)
+    yield* Effect.addFinalizer(() => Effect.sync(() => node.off("request", listener)))
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {

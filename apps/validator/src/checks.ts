@@ -1,19 +1,18 @@
-import type { HttpServerRequest } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http"
 import {
   EMPTY_BODY_HASH,
-  NonceWindow,
+  type NonceWindow,
   parseRequestHeaders,
   PatBroadcastSynapse,
   type RequestHeaders,
   PatCheckSynapse,
-  type SynapseName,
-  verifyRequest
+  type SignedRequest,
+  type SynapseName
 } from "@gittensor-pat/axon"
-import { type Hotkey, Metagraph, type Uid } from "@gittensor-pat/core"
+import type { Hotkey, Metagraph, Uid } from "@gittensor-pat/core"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import { effectiveTimeoutSeconds } from "./budget.js"
-import { RateLimiter } from "./RateLimiter.js"
+import type { RateLimiter } from "./RateLimiter.js"
 import { MAX_BODY_BYTES, readBody } from "./readBody.js"
 import { type Refusal, Refusals } from "./refusals.js"
 
@@ -60,6 +59,27 @@ const decode = (name: SynapseName, json: unknown): Either.Either<DecodedSynapse,
 const parseJson = (text: string): Either.Either<unknown, Refusal> =>
   Either.try({ try: () => JSON.parse(text) as unknown, catch: () => Refusals.malformedJson })
 
+/** What the checks run on: the server's services, resolved once rather than per request. */
+export interface CheckServices {
+  readonly axonHotkey: string
+  readonly rateLimit: number
+  readonly metagraph: Metagraph["Type"]
+  readonly nonces: NonceWindow["Type"]
+  readonly limiter: RateLimiter["Type"]
+  /** Whether the request is signed by its dendrite hotkey (CONTRACT §6). */
+  readonly verify: (request: SignedRequest) => Effect.Effect<boolean>
+}
+
+// Node keeps a repeated header as an array; an axon reads the values joined, as fetch does.
+const flatHeaders = (headers: IncomingHttpHeaders): Record<string, string | undefined> => {
+  for (const value of Object.values(headers)) {
+    if (Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]))
+    }
+  }
+  return headers as Record<string, string | undefined>
+}
+
 /**
  * Every check of CONTRACT §6 before admission, cheapest first: body size, headers,
  * blacklist (403), signature and nonce (401), rate limit (429), body decode and hash (400).
@@ -67,22 +87,22 @@ const parseJson = (text: string): Either.Either<unknown, Refusal> =>
  */
 export const checkRequest = (
   name: SynapseName,
-  request: HttpServerRequest.HttpServerRequest,
-  options: { readonly axonHotkey: string; readonly rateLimit: number },
+  request: IncomingMessage,
+  services: CheckServices,
   caller: Caller
-): Effect.Effect<CheckedRequest, Refusal, Metagraph | NonceWindow | RateLimiter> =>
+): Effect.Effect<CheckedRequest, Refusal> =>
   Effect.gen(function* () {
-    const body = yield* readBody(NodeHttpServerRequest.toIncomingMessage(request)).pipe(
+    const body = yield* readBody(request).pipe(
       Effect.catchTags({
         BodyTooLargeError: () => Effect.fail(Refusals.tooLarge(MAX_BODY_BYTES)),
         BodyReadError: () => Effect.fail(Refusals.unreadableBody)
       })
     )
-    const headers = yield* Either.mapLeft(parseRequestHeaders(request.headers), (e) => Refusals.badHeader(e.message))
+    const headers = yield* Either.mapLeft(parseRequestHeaders(flatHeaders(request.headers)), (e) => Refusals.badHeader(e.message))
     const hotkey = (yield* required(headers.dendrite.hotkey, 400, "bt_header_dendrite_hotkey")) as Hotkey
     caller.hotkey = hotkey
 
-    const uid = yield* Effect.flatMap(Metagraph, (metagraph) => metagraph.uidOf(hotkey))
+    const uid = yield* services.metagraph.uidOf(hotkey)
     if (Option.isNone(uid)) return yield* Refusals.blacklisted(hotkey)
     caller.uid = uid.value
 
@@ -90,15 +110,20 @@ export const checkRequest = (
     const uuid = yield* required(headers.dendrite.uuid, 401, "bt_header_dendrite_uuid")
     const signature = yield* required(headers.dendrite.signature, 401, "bt_header_dendrite_signature")
     const bodyHash = headers.computedBodyHash ?? ""
-    const signed = verifyRequest({ nonce, dendriteHotkey: hotkey, axonHotkey: options.axonHotkey, uuid, bodyHash, signature })
+    const signed = yield* services.verify({
+      nonce,
+      dendriteHotkey: hotkey,
+      axonHotkey: services.axonHotkey,
+      uuid,
+      bodyHash,
+      signature
+    })
     if (!signed) return yield* Refusals.badSignature
-    yield* Effect.flatMap(NonceWindow, (window) =>
-      window.check(hotkey, uuid, nonce, effectiveTimeoutSeconds(headers.timeout))
-    ).pipe(Effect.mapError((e) => Refusals.nonce(e.message)))
+    yield* services.nonces
+      .check(hotkey, uuid, nonce, effectiveTimeoutSeconds(headers.timeout))
+      .pipe(Effect.mapError((e) => Refusals.nonce(e.message)))
 
-    if (!(yield* Effect.flatMap(RateLimiter, (limiter) => limiter.take(hotkey)))) {
-      return yield* Refusals.rateLimited(options.rateLimit)
-    }
+    if (!(yield* services.limiter.take(hotkey))) return yield* Refusals.rateLimited(services.rateLimit)
 
     const decoded = yield* Either.flatMap(parseJson(body), (json) => decode(name, json))
     if (bodyHash !== EMPTY_BODY_HASH) return yield* Refusals.bodyHash

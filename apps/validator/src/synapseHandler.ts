@@ -1,7 +1,12 @@
-import type { IncomingMessage } from "node:http"
-import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
-import { emptyTerminal, type NonceWindow, type SynapseName } from "@gittensor-pat/axon"
+import type { IncomingMessage, ServerResponse } from "node:http"
+import {
+  emptyTerminal,
+  NonceWindow,
+  Sr25519Verifier,
+  type SignedRequest,
+  type SynapseName,
+  verifyRequest
+} from "@gittensor-pat/axon"
 import {
   type BroadcastOutcome,
   broadcastFields,
@@ -15,20 +20,20 @@ import {
   Metagraph,
   type PatStore
 } from "@gittensor-pat/core"
-import { Clock, Effect, Either } from "effect"
+import { Cause, Effect, Exit, FiberId, Option, Runtime } from "effect"
 import { Admission } from "./Admission.js"
 import type { Arrival } from "./arrivals.js"
 import { budgetMillis, sentAtMillis } from "./budget.js"
-import { type Caller, type CheckedRequest, checkRequest } from "./checks.js"
+import { type Caller, type CheckedRequest, type CheckServices, checkRequest } from "./checks.js"
 import { Drain } from "./Drain.js"
 import { Metrics, type RequestOutcome } from "./Metrics.js"
 import { currentTimings, type GitHubTimings } from "./ObservedGitHub.js"
-import type { RateLimiter } from "./RateLimiter.js"
+import { RateLimiter } from "./RateLimiter.js"
 import { type Refusal, Refusals } from "./refusals.js"
-import { logRequest } from "./requestLog.js"
-import { type AxonSelf, axonTerminal, errorResponse, jsonResponse } from "./wire.js"
+import { logRequest, type RequestLogEntry } from "./requestLog.js"
+import { type AxonSelf, axonTerminal, writeJson } from "./wire.js"
 
-/** What the synapse handler needs besides its services. */
+/** What the synapse listener needs besides its services. */
 export interface SynapseHandlerOptions {
   readonly self: AxonSelf
   readonly rateLimit: number
@@ -102,86 +107,122 @@ const synapseJson = (answered: Answered, axon: object): object =>
     ? { ...answered.checked.synapse, ...fromHeaders(answered.checked), axon, ...answered.fields, github_access_token: "" }
     : { ...answered.checked.synapse, ...fromHeaders(answered.checked), axon, ...answered.fields }
 
-/**
- * Serves one synapse route: the checks of CONTRACT §6, admission by stake, the pipeline
- * under the request's deadline, the answer, one log line and the metrics. Never fails:
- * every refusal becomes its JSON answer.
- */
-export const synapseHandler = (
-  name: SynapseName,
-  options: SynapseHandlerOptions
-): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | SynapseServices> =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const arrival = options.arrivalOf?.(NodeHttpServerRequest.toIncomingMessage(request))
-    const started = arrival?.monotonicMs ?? performance.now()
-    const startedAt = arrival?.epochMs ?? (yield* Clock.currentTimeMillis)
-    const drain = yield* Drain
-    const metrics = yield* Metrics
-    const caller: Caller = {}
-    const timings: GitHubTimings = {}
-    const result = yield* Effect.either(
-      drain.isDraining()
-        ? Effect.fail<Refusal>(Refusals.shuttingDown)
-        : Effect.flatMap(checkRequest(name, request, { axonHotkey: options.self.hotkey, rateLimit: options.rateLimit }, caller), (checked) =>
-            admitted(checked, startedAt)
-          )
-    ).pipe(
-      Effect.locally(currentTimings, timings),
-      // The server interrupts a request whose caller hung up; it still gets its line and count.
-      Effect.onInterrupt(() => {
-        const seconds = (performance.now() - started) / 1_000
-        return Effect.zipRight(
-          metrics.request(name, "client_closed", seconds),
-          logRequest({
-            synapse: name,
-            status: CLIENT_CLOSED,
-            outcome: "client_closed",
-            uid: caller.uid,
-            hotkey: caller.hotkey,
-            pat: undefined,
-            reason: "the caller closed the connection before the answer",
-            githubMs: timings,
-            totalMs: seconds * 1_000
-          })
-        )
+/** Answers one synapse request on Node's response (see `makeSynapseListener`). */
+export type SynapseListener = (name: SynapseName, request: IncomingMessage, response: ServerResponse) => void
+
+// What every request of one server runs on, resolved when the server starts.
+interface Server {
+  readonly options: SynapseHandlerOptions
+  readonly checks: CheckServices
+  readonly metrics: Metrics["Type"]
+  readonly drain: Drain["Type"]
+}
+
+type Answer = Pick<RequestLogEntry, "status" | "outcome" | "reason" | "pat"> & {
+  readonly write: (processTimeSeconds: number, close: boolean) => void
+}
+
+const refused = (server: Server, response: ServerResponse, refusal: Refusal): Answer => ({
+  status: refusal.status,
+  outcome: `http_${refusal.status}`,
+  reason: refusal.message,
+  pat: undefined,
+  write: (seconds, close) =>
+    writeJson(response, refusal.status, { message: refusal.message }, axonTerminal(server.options.self, refusal.status, refusal.message, seconds), close)
+})
+
+const served = (server: Server, response: ServerResponse, answered: Answered): Answer => ({
+  status: 200,
+  outcome: answered.outcome,
+  reason: answered.fields.rejection_reason,
+  pat: answered.checked.name === "PatBroadcastSynapse" ? maskPat(answered.checked.synapse.github_access_token) : undefined,
+  write: (seconds, close) => {
+    const axon = axonTerminal(server.options.self, 200, "Success", seconds)
+    writeJson(response, 200, synapseJson(answered, { ...emptyTerminal, ...axon }), axon, close)
+  }
+})
+
+// The checks of CONTRACT §6, admission, the pipeline, then the answer, its line and its counts.
+const serveRequest = (server: Server, name: SynapseName, request: IncomingMessage, response: ServerResponse) => {
+  const arrival = server.options.arrivalOf?.(request)
+  const started = arrival?.monotonicMs ?? performance.now()
+  const startedAt = arrival?.epochMs ?? Date.now()
+  const caller: Caller = {}
+  const timings: GitHubTimings = {}
+  const finish = (answer: Answer) => {
+    const seconds = (performance.now() - started) / 1_000
+    if (answer.outcome !== "client_closed") answer.write(seconds, server.drain.isDraining())
+    const line = { synapse: name, ...answer, uid: caller.uid, hotkey: caller.hotkey, githubMs: timings, totalMs: seconds * 1_000 }
+    return Effect.zipRight(
+      answer.status === 429 ? Effect.zipRight(server.metrics.rateLimited, server.metrics.request(name, answer.outcome, seconds)) : server.metrics.request(name, answer.outcome, seconds),
+      logRequest(line)
+    )
+  }
+  const outcome = server.drain.isDraining()
+    ? Effect.fail<Refusal>(Refusals.shuttingDown)
+    : Effect.flatMap(checkRequest(name, request, server.checks, caller), (checked) => admitted(checked, startedAt))
+  return Effect.matchEffect(outcome, {
+    onFailure: (refusal) => finish(refused(server, response, refusal)),
+    onSuccess: (answered) => finish(served(server, response, answered))
+  }).pipe(
+    Effect.locally(currentTimings, timings),
+    // The caller hung up: nothing to answer, but the request still gets its line and count.
+    Effect.onInterrupt(() =>
+      finish({
+        status: CLIENT_CLOSED,
+        outcome: "client_closed",
+        reason: "the caller closed the connection before the answer",
+        pat: undefined,
+        write: () => {}
       })
     )
-    const seconds = (performance.now() - started) / 1_000
-    const close = drain.isDraining()
-    const { response, outcome, status, reason, pat } = Either.match(result, {
-      onLeft: (refusal) => ({
-        response: errorResponse(options.self, refusal.status, refusal.message, seconds, close),
-        outcome: `http_${refusal.status}` as const,
-        status: refusal.status,
-        reason: refusal.message,
-        pat: undefined
-      }),
-      onRight: (answered) => ({
-        response: jsonResponse(
-          200,
-          synapseJson(answered, { ...emptyTerminal, ...axonTerminal(options.self, 200, "Success", seconds) }),
-          axonTerminal(options.self, 200, "Success", seconds),
-          close
-        ),
-        outcome: answered.outcome,
-        status: 200,
-        reason: answered.fields.rejection_reason,
-        pat: answered.checked.name === "PatBroadcastSynapse" ? maskPat(answered.checked.synapse.github_access_token) : undefined
+  )
+}
+
+// Off the main thread when the server has a verifier pool; on it if the pool cannot take more.
+const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>) => (request: SignedRequest) =>
+  Option.isNone(pool)
+    ? Effect.sync(() => verifyRequest(request))
+    : Effect.catchTag(pool.value.verify(request), "VerifierError", () => Effect.sync(() => verifyRequest(request)))
+
+/**
+ * The synapse routes as a plain Node listener: the checks of CONTRACT §6, admission by
+ * stake, the pipeline under the request's deadline, the answer, one log line and the
+ * metrics, in one fiber per request. Every refusal becomes its JSON answer. Services are
+ * resolved once here, not per request; signatures are verified on the `Sr25519Verifier`'s
+ * threads when one is provided.
+ */
+export const makeSynapseListener = (
+  options: SynapseHandlerOptions
+): Effect.Effect<SynapseListener, never, SynapseServices> =>
+  Effect.gen(function* () {
+    const runFork = Runtime.runFork(yield* Effect.runtime<SynapseServices>())
+    const server: Server = {
+      options,
+      checks: {
+        axonHotkey: options.self.hotkey,
+        rateLimit: options.rateLimit,
+        metagraph: yield* Metagraph,
+        nonces: yield* NonceWindow,
+        limiter: yield* RateLimiter,
+        verify: verifier(yield* Effect.serviceOption(Sr25519Verifier))
+      },
+      metrics: yield* Metrics,
+      drain: yield* Drain
+    }
+    return (name, request, response) => {
+      const ended = server.drain.requestStarted()
+      const fiber = runFork(serveRequest(server, name, request, response))
+      fiber.addObserver((exit) => {
+        ended()
+        // A defect is a bug, but the caller still gets JSON rather than a hang.
+        if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) && !response.headersSent) {
+          const message = "Internal error"
+          writeJson(response, 500, { message }, axonTerminal(options.self, 500, message, 0), false)
+        }
       })
-    })
-    if (status === 429) yield* metrics.rateLimited
-    yield* metrics.request(name, outcome, seconds)
-    yield* logRequest({
-      synapse: name,
-      status,
-      outcome,
-      uid: caller.uid,
-      hotkey: caller.hotkey,
-      pat,
-      reason,
-      githubMs: timings,
-      totalMs: seconds * 1_000
-    })
-    return response
-  }).pipe((self) => Effect.flatMap(Drain, (drain) => drain.request(self)))
+      response.on("close", () => {
+        if (!response.writableEnded) fiber.unsafeInterruptAsFork(FiberId.none)
+      })
+    }
+  })

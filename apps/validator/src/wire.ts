@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http"
 import { HttpServerResponse } from "@effect/platform"
 import { type HeaderTerminal, responseHeaders } from "@gittensor-pat/axon"
 
@@ -55,3 +56,18 @@ export const errorResponse = (
   close: boolean
 ): HttpServerResponse.HttpServerResponse =>
   jsonResponse(status, { message }, axonTerminal(self, status, message, processTimeSeconds), close)
+
+/**
+ * Writes an answer straight to Node's response, as `jsonResponse` would have it sent: the
+ * head and the body (a string) leave the socket in one write.
+ */
+export const writeJson = (response: ServerResponse, status: number, body: unknown, axon: HeaderTerminal, close: boolean): void => {
+  const text = JSON.stringify(body)
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...responseHeaders(axon),
+    ...closing(close)
+  })
+  response.end(text)
+}

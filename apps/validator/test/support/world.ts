@@ -10,6 +10,7 @@ import {
   keypairFromSeed,
   requestHeaders,
   signRequest,
+  type Sr25519Verifier,
   type SynapseFields,
   type SynapseName
 } from "@gittensor-pat/axon"
@@ -49,7 +50,13 @@ export interface World {
 }
 
 /** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
-export const makeWorld = (options: Partial<Omit<ValidatorOptions, "keypair">> & { readonly stakes?: ReadonlyArray<number> } = {}) =>
+export const makeWorld = (
+  options: Partial<Omit<ValidatorOptions, "keypair">> & {
+    readonly stakes?: ReadonlyArray<number>
+    /** Optional services the validator picks up if present (e.g. an `Sr25519Verifier`). */
+    readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>
+  } = {}
+) =>
   Effect.gen(function* () {
     const dir = yield* tempDir
     const validatorKey = yield* testKey("validator")
@@ -78,9 +85,10 @@ export const makeWorld = (options: Partial<Omit<ValidatorOptions, "keypair">> & 
         logs.push(...chunk.split("\n").filter((line) => line.length > 0))
       }
     })
-    const context = yield* Layer.build(Layer.merge(ports, requestLog))
+    const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
-    const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...options }).pipe(
+    const { extra: _, stakes: __, ...validatorOptions } = options
+    const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...validatorOptions }).pipe(
       Effect.provide(context),
       Effect.provide(capture)
     )

@@ -1,0 +1,94 @@
+import { Sr25519Verifier, VerifierError } from "@gittensor-pat/axon"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { body, makeWorld, post, seedStore, signedHeaders, type World } from "./support/world.js"
+
+const TOKEN = "ghp_verifier_path_0001"
+
+// miners[0] holds a working PAT; every case below is a check of it.
+const seeded = (world: World) => {
+  seedStore(world, [{ uid: 1, hotkey: world.miners[0]!.address, pat: TOKEN, github_id: "1" }])
+  world.github.allow(TOKEN, { id: 1, login: "a" })
+}
+
+const check = (world: World, headers: Record<string, string>, text = body("PatCheckSynapse"), path = "/PatCheckSynapse") =>
+  post(world, path, headers, text)
+
+// Signed by miners[1] while claiming to be miners[0].
+const forged = (world: World) => {
+  const headers = signedHeaders(world, world.miners[0]!, "PatCheckSynapse")
+  const other = signedHeaders(world, world.miners[1]!, "PatCheckSynapse", { nonce: BigInt(headers.bt_header_dendrite_nonce!) })
+  return { ...headers, bt_header_dendrite_signature: other.bt_header_dendrite_signature! }
+}
+
+const answersAsContract = (world: World) =>
+  Effect.gen(function* () {
+    seeded(world)
+    const valid = yield* check(world, signedHeaders(world, world.miners[0]!, "PatCheckSynapse"))
+    assert.strictEqual(valid.status, 200)
+    assert.deepInclude(valid.json as object, { has_pat: true, pat_valid: true })
+    const bad = yield* check(world, forged(world))
+    assert.strictEqual(bad.status, 401)
+    assert.match((bad.json as { message: string }).message, /Signature mismatch/)
+    // Signature before body (CONTRACT §6): a forged request with a broken body is still a 401.
+    assert.strictEqual((yield* check(world, forged(world), "{not json")).status, 401)
+    const elsewhere = signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { axonHotkey: world.stranger.address })
+    assert.strictEqual((yield* check(world, elsewhere)).status, 401)
+  })
+
+describe("signature verification", () => {
+  it.scopedLive(
+    "on the Sr25519Verifier's threads: valid → 200, forged or for another axon → 401, before the body",
+    () =>
+      Effect.gen(function* () {
+        const world = yield* makeWorld({ extra: Sr25519Verifier.layer({ workers: 1 }).pipe(Layer.orDie) })
+        yield* answersAsContract(world)
+      }),
+    { timeout: 60_000 }
+  )
+
+  it.scopedLive("a verifier that cannot take the request (overloaded) falls back to the main thread, same answers", () =>
+    Effect.gen(function* () {
+      let asked = 0
+      const overloaded = Layer.succeed(
+        Sr25519Verifier,
+        Sr25519Verifier.of({
+          verify: () => {
+            asked += 1
+            return Effect.fail(new VerifierError({ reason: "overloaded", detail: "test" }))
+          },
+          verifyAsync: () => Promise.reject(new VerifierError({ reason: "overloaded", detail: "test" }))
+        })
+      )
+      const world = yield* makeWorld({ extra: overloaded })
+      yield* answersAsContract(world)
+      assert.isAtLeast(asked, 4)
+    }))
+
+  it.scopedLive("a defect on a request's path is answered 500 as JSON, not left hanging", () =>
+    Effect.gen(function* () {
+      const broken = Layer.succeed(
+        Sr25519Verifier,
+        Sr25519Verifier.of({ verify: () => Effect.die("broken verifier"), verifyAsync: () => Promise.resolve(false) })
+      )
+      const world = yield* makeWorld({ extra: broken })
+      const answer = yield* check(world, signedHeaders(world, world.miners[0]!, "PatCheckSynapse"))
+      assert.strictEqual(answer.status, 500)
+      assert.strictEqual(answer.headers.get("bt_header_axon_status_code"), "500")
+      assert.deepStrictEqual(answer.json, { message: "Internal error" })
+    }))
+})
+
+describe("synapse routes", () => {
+  it.scopedLive("a query string does not change the route; other methods and paths get the JSON 404", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      seeded(world)
+      const answer = yield* check(world, signedHeaders(world, world.miners[0]!, "PatCheckSynapse"), body("PatCheckSynapse"), "/PatCheckSynapse?from=test")
+      assert.strictEqual(answer.status, 200)
+      const got = yield* Effect.promise(() => fetch(`${world.validator.url}/PatCheckSynapse`))
+      assert.strictEqual(got.status, 404)
+      assert.match(got.headers.get("content-type") ?? "", /^application\/json/)
+      assert.strictEqual((yield* check(world, signedHeaders(world, world.miners[0]!, "PatCheckSynapse"), "{}", "/PatCheckSynapse/x")).status, 404)
+    }))
+})
