@@ -1,8 +1,8 @@
 import { NodeFileSystem } from "@effect/platform-node"
-import { MetagraphSnapshot } from "@gittensor-pat/axon"
+import { MetagraphSnapshot, Sr25519Verifier } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import { loadHotkey } from "./hotkey.js"
 import * as RequestLog from "./requestLog.js"
 import type { ServeSettings } from "./settings.js"
@@ -40,13 +40,22 @@ export const serve = (settings: ServeSettings) =>
     if (settings.development) yield* developmentNotice(settings, keypair.address)
     // Built before the server, so released after it: the last request lines are written.
     const ports = yield* Layer.build(Layer.merge(validatorPorts(settings), RequestLog.layerStdout))
+    // Without its threads the validator still serves, verifying on the main thread.
+    const verifier: Context.Context<never> = yield* Layer.build(Sr25519Verifier.layer()).pipe(
+      Effect.catchAll((error) =>
+        Effect.as(
+          Effect.logWarning("signature verification runs on the main thread").pipe(Effect.annotateLogs({ error: error.message })),
+          Context.empty()
+        )
+      )
+    )
     const running = yield* startValidator({
       keypair,
       host: settings.host,
       port: settings.port,
       maxConcurrency: settings.maxConcurrency,
       rateLimit: settings.rateLimit
-    }).pipe(Effect.provide(ports))
+    }).pipe(Effect.provide(ports), Effect.provide(verifier))
     yield* Effect.logInfo("serving").pipe(
       Effect.annotateLogs({
         url: running.url,
