@@ -1,4 +1,6 @@
 import { Clock, Context, Data, Deferred, Effect, Exit, Layer, Option } from "effect"
+import { DeadlineCrowd } from "./deadlineCrowd.js"
+import * as LoadMeter from "./LoadMeter.js"
 import { StakeQueue } from "./stakeQueue.js"
 
 /** The request could not start before its deadline; it is answered 503 at once. */
@@ -21,6 +23,15 @@ export interface AdmissionLoad {
   readonly waiting: number
 }
 
+/** What a request of some stake would face at the gate now, for the front door. */
+export interface AdmissionPressure {
+  readonly running: number
+  /** Expected wait for a slot (ms). */
+  readonly waitMs: number
+  /** Mean time a pipeline holds its slot (ms). */
+  readonly runMs: number
+}
+
 /**
  * A bounded number of pipelines at once; when all slots are busy, waiting requests are
  * admitted highest stake first, and a request that cannot start before its deadline is
@@ -29,24 +40,41 @@ export interface AdmissionLoad {
 export class Admission extends Context.Tag("@gittensor-pat/validator/Admission")<
   Admission,
   {
-    /** Runs `self` in a slot; fails with `AdmissionShedError` if none frees up by `deadline` (epoch ms). */
+    /**
+     * Runs `self` in a slot; fails with `AdmissionShedError` if none frees up by `deadline`
+     * (epoch ms). `self` gets the deadline to run under: `deadline`, or earlier when a
+     * crowd of pipelines is due at the same time (see `DeadlineCrowd`).
+     */
     readonly run: <A, E, R>(
       stake: number,
       deadline: number,
-      self: Effect.Effect<A, E, R>
+      self: (deadline: number) => Effect.Effect<A, E, R>
     ) => Effect.Effect<A, E | AdmissionShedError, R>
     readonly load: Effect.Effect<AdmissionLoad>
+    /** A plain read: the front door asks it for every request. */
+    readonly pressure: (stake: number) => AdmissionPressure
   }
 >() {}
 
 // Smoothing of the mean run time used to foresee that a waiter cannot finish in time.
 const EWMA_WEIGHT = 0.1
+// Under overload runs end hundreds of times a second; the queue is re-judged at most this often.
+const SWEEP_EVERY_MS = 50
+
+/** How to build an admission gate. */
+export interface AdmissionOptions {
+  readonly maxConcurrency: number
+  /** Event-loop time answering one request costs (ms); default `LoadMeter.INITIAL_COST_MS`. */
+  readonly answerCostMs?: () => number
+}
 
 /** An admission gate with `maxConcurrency` slots. */
-export const make = (options: { readonly maxConcurrency: number }): Effect.Effect<Admission["Type"]> =>
+export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]> =>
   Effect.sync(() => {
     const slots = Math.max(1, Math.floor(options.maxConcurrency))
+    const answerCostMs = options.answerCostMs ?? (() => LoadMeter.INITIAL_COST_MS)
     const queue = new StakeQueue<Waiter>()
+    const crowd = new DeadlineCrowd()
     let running = 0
     let waiting = 0
     let seq = 0
@@ -92,6 +120,10 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
       return count
     }
 
+    // Until a request of `stake` would have run, as `hopeless` reckons it; nothing while a slot is free.
+    const slotWaitMs = (stake: number): number =>
+      running < slots && waiting === 0 ? 0 : (Math.floor(ahead(stake) / slots) + 1) * meanRunMs
+
     const hopeless = (stake: number, remainingMs: number): boolean =>
       remainingMs <= 0 || (meanRunMs > 0 && (Math.floor(ahead(stake) / slots) + 1) * meanRunMs > remainingMs)
 
@@ -131,12 +163,27 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
         })
       })
 
+    // A waiter's timer was set from the run time known when it queued: none at all for those
+    // queued before the first run ended, who would otherwise learn at their deadline what
+    // is plain now. So as runs end, waiters that can no longer have their run in time are shed.
+    let sweptAt = Number.NEGATIVE_INFINITY
+    const sweep = (now: number): void => {
+      if (waiting === 0 || now - sweptAt < SWEEP_EVERY_MS) return
+      sweptAt = now
+      const inLine = queue
+        .values()
+        .filter((w) => w.state === "waiting")
+        .sort((a, b) => b.stake - a.stake || a.seq - b.seq)
+      for (const [i, w] of inLine.entries()) if (now + (Math.floor(i / slots) + 1) * meanRunMs > w.deadline) shed(w, "queue")
+    }
+
     const finish = (startedAt: number) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
           const took = now - startedAt
           meanRunMs = meanRunMs === 0 ? took : meanRunMs + EWMA_WEIGHT * (took - meanRunMs)
           release(now)
+          sweep(now)
         })
       )
 
@@ -145,13 +192,22 @@ export const make = (options: { readonly maxConcurrency: number }): Effect.Effec
         Effect.uninterruptibleMask((restore) =>
           Effect.zipRight(
             restore(acquire(stake, deadline)),
-            Effect.flatMap(Clock.currentTimeMillis, (startedAt) => restore(self).pipe(Effect.ensuring(finish(startedAt))))
+            Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
+              const entry = crowd.enter(deadline, startedAt, answerCostMs())
+              return restore(self(entry.deadline)).pipe(
+                Effect.ensuring(Effect.zipRight(Effect.sync(() => crowd.leave(entry)), finish(startedAt)))
+              )
+            })
           )
         ),
-      load: Effect.sync(() => ({ running, waiting }))
+      load: Effect.sync(() => ({ running, waiting })),
+      pressure: (stake) => ({ running, waitMs: slotWaitMs(stake), runMs: meanRunMs })
     })
   })
 
-/** The admission gate as a layer. */
-export const layer = (options: { readonly maxConcurrency: number }): Layer.Layer<Admission> =>
-  Layer.effect(Admission, make(options))
+/** The admission gate as a layer, with the load meter it reads answer costs from (both provided). */
+export const layer = (options: { readonly maxConcurrency: number }): Layer.Layer<Admission | LoadMeter.LoadMeter> =>
+  Layer.effect(
+    Admission,
+    Effect.flatMap(LoadMeter.LoadMeter, (meter) => make({ ...options, answerCostMs: meter.costMs }))
+  ).pipe(Layer.provideMerge(LoadMeter.layer))

@@ -9,6 +9,7 @@ import * as Admission from "./Admission.js"
 import { makeApp } from "./app.js"
 import { stampArrivals } from "./arrivals.js"
 import * as Drain from "./Drain.js"
+import * as FrontDoor from "./frontDoor.js"
 import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
@@ -103,6 +104,7 @@ export const startValidator = (
     }
     node.on("request", listener)
     yield* Effect.addFinalizer(() => Effect.sync(() => node.off("request", listener)))
+    yield* FrontDoor.guard(node, { self }).pipe(Effect.provide(services))
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {

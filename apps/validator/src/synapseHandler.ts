@@ -80,7 +80,7 @@ const admitted = (checked: CheckedRequest, arrivedAt: number) =>
     const sentAt = sentAtMillis(arrivedAt, checked.headers.dendrite.nonce)
     const deadline = (sentAt + budgetMillis(checked.timeout)) as Deadline.Deadline
     const admission = yield* Admission
-    return yield* admission.run(stake, deadline, pipeline(checked, deadline)).pipe(
+    return yield* admission.run(stake, deadline, (runUnder) => pipeline(checked, runUnder as Deadline.Deadline)).pipe(
       Effect.catchTag("AdmissionShedError", () =>
         Effect.zipRight(Effect.flatMap(Metrics, (m) => m.shed), Effect.fail(Refusals.shed))
       )

@@ -1,0 +1,101 @@
+import { performance } from "node:perf_hooks"
+import { Context, Effect, Layer, Schedule, type Scope } from "effect"
+
+/**
+ * How much work the validator holds and what one request costs it: the front door's and
+ * the admission gate's view of the CPU queue they cannot see directly (Node's event loop).
+ */
+export class LoadMeter extends Context.Tag("@gittensor-pat/validator/LoadMeter")<
+  LoadMeter,
+  {
+    /** A request passed the front door; `settle` it once its answer is written or its caller left. */
+    readonly admit: () => void
+    readonly settle: () => void
+    /** A request was refused at the front door. */
+    readonly shed: () => void
+    /** Requests past the front door and not answered yet. */
+    readonly open: () => number
+    /** Event-loop milliseconds one answered request costs (a moving average). */
+    readonly costMs: () => number
+  }
+>() {}
+
+/** Event-loop time a request costs before anything is measured: about what this machine spends (bench/README.md). */
+export const INITIAL_COST_MS = 3
+
+// A front-door 503 skips the body, the signature and the pipeline: measured at 175 µs of
+// CPU against ~3 ms for a served check, it is counted as such in the average.
+const SHED_WEIGHT = 0.06
+const SAMPLE_EVERY = "100 millis"
+// Windows with fewer answers say more about timers and GC than about requests.
+const MIN_ANSWERS = 4
+const EWMA_WEIGHT = 0.2
+
+/** One measurement window: event-loop busy time and what was done in it. */
+export interface LoadSample {
+  readonly activeMs: number
+  readonly answered: number
+  readonly shed: number
+}
+
+/** The moving average after one window; windows too thin to tell keep the old value. */
+export const nextCost = (previousMs: number, sample: LoadSample): number => {
+  if (sample.answered < MIN_ANSWERS) return previousMs
+  const perRequest = sample.activeMs / (sample.answered + SHED_WEIGHT * sample.shed)
+  return previousMs + EWMA_WEIGHT * (perRequest - previousMs)
+}
+
+/**
+ * A meter that samples the event loop's utilisation every 100 ms while its scope is open.
+ * Utilisation, not process CPU time: it is wall time on the one thread that serves
+ * requests, so it also counts the time the OS gives to the neighbours.
+ */
+export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect.gen(function* () {
+  let open = 0
+  let answered = 0
+  let shed = 0
+  let cost = INITIAL_COST_MS
+  let last = performance.eventLoopUtilization()
+  const sample = Effect.sync(() => {
+    const now = performance.eventLoopUtilization()
+    const delta = performance.eventLoopUtilization(now, last)
+    last = now
+    cost = nextCost(cost, { activeMs: delta.active, answered, shed })
+    answered = 0
+    shed = 0
+  })
+  yield* Effect.forkScoped(Effect.repeat(sample, Schedule.spaced(SAMPLE_EVERY)))
+  return LoadMeter.of({
+    admit: () => {
+      open++
+    },
+    settle: () => {
+      open--
+      answered++
+    },
+    shed: () => {
+      shed++
+    },
+    open: () => open,
+    costMs: () => cost
+  })
+})
+
+/** The meter as a layer (its sampler runs while the layer lives). */
+export const layer: Layer.Layer<LoadMeter> = Layer.scoped(LoadMeter, make)
+
+/** A meter with a fixed cost and nothing sampled, for tests of what reads it. */
+export const fixed = (costMs: number): LoadMeter["Type"] => {
+  let open = 0
+  return LoadMeter.of({
+    admit: () => {
+      open++
+    },
+    settle: () => {
+      open--
+    },
+    shed: () => {},
+    open: () => open,
+    costMs: () => costMs
+  })
+}
