@@ -1,14 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { type AddressInfo, createServer, type Socket } from "node:net"
+import { makeDelayQueue } from "./delayQueue.js"
+import { endpoints, type FakeRequest, serveFast, tokenOf } from "./fastPath.js"
 import { controlPrefix, handleControl } from "./fakeControl.js"
 import { type FakeAccount, type FakeAnswer, type FakeBehaviour, type FakeEndpoint, FakeScript } from "./fakeScript.js"
+import { answerParts } from "./fakeWire.js"
 
-/** The last request the fake received on an endpoint, to check what a client sent. */
-export interface FakeRequest {
-  readonly method: string
-  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  readonly body: string
-}
+export type { FakeRequest } from "./fastPath.js"
 
 /** A fake GitHub listening on 127.0.0.1, scriptable per token and endpoint. */
 export interface FakeGitHubServer {
@@ -30,12 +28,6 @@ export interface FakeGitHubServer {
   close(): Promise<void>
 }
 
-const endpoints: Readonly<Record<string, FakeEndpoint>> = { "/user": "user", "/graphql": "graphql" }
-
-/** The token after `token ` or `Bearer ` (GitHub takes either on both endpoints). */
-const tokenOf = (request: IncomingMessage): string =>
-  /^(?:token|bearer)\s+(.*)$/i.exec(request.headers.authorization ?? "")?.[1] ?? ""
-
 const readBody = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
     const parts: Array<Buffer> = []
@@ -45,14 +37,8 @@ const readBody = (request: IncomingMessage): Promise<string> =>
   })
 
 const send = (response: ServerResponse, answer: FakeAnswer): void => {
-  const body = answer.body ?? (answer.json === undefined ? "" : JSON.stringify(answer.json))
-  // A scripted `transfer-encoding: chunked` answers without a length, as GitHub often does.
-  const chunked = answer.headers?.["transfer-encoding"] === "chunked"
-  response.writeHead(answer.status, {
-    "content-type": "application/json; charset=utf-8",
-    ...(chunked ? {} : { "content-length": Buffer.byteLength(body) }),
-    ...answer.headers
-  })
+  const { status, headers, body } = answerParts(answer)
+  response.writeHead(status, headers)
   response.end(body)
 }
 
@@ -68,8 +54,10 @@ const perform = (request: IncomingMessage, response: ServerResponse, behaviour: 
 /** Starts a fake GitHub on 127.0.0.1 (a random port unless `port` is given). */
 export const startFakeGitHub = async (options: { readonly port?: number } = {}): Promise<FakeGitHubServer> => {
   const script = new FakeScript()
-  const last = new Map<FakeEndpoint, FakeRequest>()
-  const server = createServer(async (request, response) => {
+  const last = new Map<FakeEndpoint, () => FakeRequest>()
+  const delays = makeDelayQueue()
+  // Behind the fast path: every request it does not answer itself, scripted ones included.
+  const http = createHttpServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://fake")
     const path = url.pathname
     const body = await readBody(request).catch(() => "")
@@ -79,13 +67,28 @@ export const startFakeGitHub = async (options: { readonly port?: number } = {}):
     }
     const endpoint = endpoints[path]
     if (endpoint === undefined) return send(response, { status: 404, json: { message: "Not Found" } })
-    last.set(endpoint, { method: request.method ?? "", headers: request.headers, body })
-    const { behaviour, latencyMs } = script.decide(tokenOf(request), endpoint)
-    if (latencyMs > 0) setTimeout(() => perform(request, response, behaviour), latencyMs)
-    else perform(request, response, behaviour)
+    const seen: FakeRequest = { method: request.method ?? "", headers: request.headers, body }
+    last.set(endpoint, () => seen)
+    const { behaviour, latencyMs } = script.decide(tokenOf(request.headers.authorization), endpoint)
+    delays.later(latencyMs, () => perform(request, response, behaviour))
   })
   // Outlive any client's idle keep-alive so a pooled socket is never closed under a request.
-  server.keepAliveTimeout = 120_000
+  http.keepAliveTimeout = 120_000
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
+    serveFast(socket, {
+      script,
+      delays,
+      record: (endpoint, request) => last.set(endpoint, request),
+      handOff: (handed) => {
+        http.emit("connection", handed)
+        // The unread bytes wait in the stream's buffer until something reads it again.
+        handed.resume()
+      }
+    })
+  })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve())
@@ -97,7 +100,7 @@ export const startFakeGitHub = async (options: { readonly port?: number } = {}):
     script: (token, endpoint, behaviour) => script.script(token, endpoint, behaviour),
     setLatency: (ms) => script.setLatency(ms),
     count: (token, endpoint) => script.count(token, endpoint),
-    lastRequest: (endpoint) => last.get(endpoint),
+    lastRequest: (endpoint) => last.get(endpoint)?.(),
     reset: () => {
       script.reset()
       last.clear()
@@ -105,7 +108,8 @@ export const startFakeGitHub = async (options: { readonly port?: number } = {}):
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
-        server.closeAllConnections()
+        delays.clear()
+        for (const socket of sockets) socket.destroy()
       })
   }
 }

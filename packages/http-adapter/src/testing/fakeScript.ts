@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { answerBytes } from "./fakeWire.js"
 
 /** The two GitHub endpoints the fake answers, named by their paths. */
 export const FakeEndpoint = Schema.Literal("user", "graphql")
@@ -40,6 +41,14 @@ const accountAnswer = (endpoint: FakeEndpoint, account: FakeAccount): FakeAnswer
 
 const key = (token: string, endpoint: FakeEndpoint) => `${endpoint} ${token}`
 
+/** An unscripted call's answer, ready for the socket, and the delay to apply first. */
+export interface PreparedCall {
+  readonly bytes: Buffer
+  readonly latencyMs: number
+}
+
+const badCredentialsBytes = answerBytes(badCredentials)
+
 /**
  * What the fake knows and has seen: allowed tokens, scripted sequences, request counts.
  * Decides the behaviour of each request; knows nothing of sockets.
@@ -48,11 +57,15 @@ export class FakeScript {
   private readonly accounts = new Map<string, FakeAccount>()
   private readonly scripts = new Map<string, { steps: ReadonlyArray<FakeBehaviour>; next: number }>()
   private readonly counts = new Map<string, number>()
+  private readonly prepared = new Map<string, Buffer>()
   private latency = 0
 
   /** Lets `token` through on both endpoints as `account`. */
   allow(token: string, account: FakeAccount): void {
     this.accounts.set(token, account)
+    for (const endpoint of FakeEndpoint.literals) {
+      this.prepared.set(key(token, endpoint), answerBytes(accountAnswer(endpoint, account)))
+    }
   }
 
   /** Scripts `token` on `endpoint`; a sequence plays in order and its last step repeats. */
@@ -77,7 +90,19 @@ export class FakeScript {
     this.accounts.clear()
     this.scripts.clear()
     this.counts.clear()
+    this.prepared.clear()
     this.latency = 0
+  }
+
+  /**
+   * For a call `token` has no script for on `endpoint`: counts it and returns its answer
+   * as bytes. Undefined (and nothing counted) when a script decides: see `decide`.
+   */
+  unscripted(token: string, endpoint: FakeEndpoint): PreparedCall | undefined {
+    const k = key(token, endpoint)
+    if (this.scripts.has(k)) return undefined
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
+    return { bytes: this.prepared.get(k) ?? badCredentialsBytes, latencyMs: this.latency }
   }
 
   /** Counts the request and says how to treat it, with the delay to apply first. */
