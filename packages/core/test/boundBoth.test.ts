@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Either, FastCheck as fc, Fiber, Option, Runtime, TestClock } from "effect"
-import { Deadline, type GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
+import { Deadline, type GitHubEndpoint, type TransientGitHubError } from "@gittensor-pat/core"
 
 const deadlineMillis = 100
 
@@ -99,6 +99,55 @@ describe("Deadline.boundBoth", () => {
           { numRuns: 200 }
         )
       )
+    })
+  )
+
+  // The live clock takes another path (a plain timer instead of a sleeping fiber).
+  it.live("on the live clock, the earliest call still running at the deadline is out of time, and both are cut", () =>
+    Effect.gen(function* () {
+      for (const [first, late] of [
+        [{ delay: undefined, ok: true }, "identity"],
+        [{ delay: 10, ok: true }, "test-query"]
+      ] as const) {
+        const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
+        const start = Date.now()
+        const result = yield* Effect.either(
+          Deadline.boundBoth(
+            (start + 150) as Deadline.Deadline,
+            { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
+            { endpoint: "test-query", effect: scripted("test-query", { delay: undefined, ok: true }, interrupted.second) }
+          )
+        )
+        const elapsed = Date.now() - start
+        assert.deepStrictEqual(verdictOf(result), { late })
+        assert.isAtLeast(elapsed, 145)
+        assert.isBelow(elapsed, 150 + 250)
+        yield* checkCut(first.delay === undefined, interrupted.first)
+        yield* Deferred.await(interrupted.second)
+      }
+    })
+  )
+
+  it.live("on the live clock, answers before the deadline decide as they do on the test clock", () =>
+    Effect.gen(function* () {
+      const deadline = (Date.now() + 5_000) as Deadline.Deadline
+      const both = (first: Script, second: Script) =>
+        Effect.gen(function* () {
+          const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
+          const result = yield* Effect.either(
+            Deadline.boundBoth(
+              deadline,
+              { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
+              { endpoint: "test-query", effect: scripted("test-query", second, interrupted.second) }
+            )
+          )
+          return { verdict: verdictOf(result), interrupted }
+        })
+      assert.deepStrictEqual((yield* both({ delay: 5, ok: true }, { delay: 1, ok: true })).verdict, { ok: "test-query" })
+      assert.deepStrictEqual((yield* both({ delay: 20, ok: true }, { delay: 1, ok: false })).verdict, { failed: "test-query" })
+      const cut = yield* both({ delay: 1, ok: false }, { delay: undefined, ok: true })
+      assert.deepStrictEqual(cut.verdict, { failed: "identity" })
+      yield* Deferred.await(cut.interrupted.second)
     })
   )
 
