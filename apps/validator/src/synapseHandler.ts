@@ -87,19 +87,16 @@ const admitted = (checked: CheckedRequest, arrivedAt: number) =>
     )
   })
 
-const defined = (record: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
-
 // As a Python axon builds its synapse from the headers, the caller's terminal and body hash
 // are the ones its headers state. JSON cannot hold a nanosecond nonce exactly; the header
-// keeps the exact one.
-const fromHeaders = ({ headers, synapse }: CheckedRequest) => ({
-  dendrite: {
-    ...synapse.dendrite,
-    ...defined({ ...headers.dendrite, nonce: headers.dendrite.nonce === undefined ? undefined : Number(headers.dendrite.nonce) })
-  },
-  computed_body_hash: headers.computedBodyHash ?? synapse.computed_body_hash
-})
+// keeps the exact one. A loop rather than entries/filter/fromEntries: it runs per answer.
+const fromHeaders = ({ headers, synapse }: CheckedRequest) => {
+  const dendrite: Record<string, unknown> = { ...synapse.dendrite }
+  for (const [key, value] of Object.entries(headers.dendrite)) {
+    if (value !== undefined) dendrite[key] = key === "nonce" ? Number(value) : value
+  }
+  return { dendrite, computed_body_hash: headers.computedBodyHash ?? synapse.computed_body_hash }
+}
 
 // The whole synapse goes back, response fields set and the token field emptied.
 const synapseJson = (answered: Answered, axon: object): object =>
