@@ -6,7 +6,7 @@ import pkg from "../package.json" with { type: "json" }
 import { httpClientTransport } from "./exchange.js"
 import { classifyIdentity, identityRefused } from "./identityAnswer.js"
 import { nodeDispatcher } from "./nodeDispatcher.js"
-import { retryWithinDeadline } from "./retryWithinDeadline.js"
+import { type RetryPolicy, retryWithinDeadline } from "./retryWithinDeadline.js"
 import { classifyTestQuery, testQueryBody } from "./testQueryAnswer.js"
 import type { Transport } from "./transport.js"
 import { undiciTransport } from "./undiciTransport.js"
@@ -67,6 +67,19 @@ const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
   }
   const sendIdentity = transport("identity")
   const sendTestQuery = transport("test-query")
+  const identityPolicy: RetryPolicy = {
+    ...policy,
+    endpoint: "identity",
+    retries: options.identityRetries ?? 6,
+    retryWhen: () => true
+  }
+  // The user-visible probe: one retry, and only when no answer arrived at all.
+  const testQueryPolicy: RetryPolicy = {
+    ...policy,
+    endpoint: "test-query",
+    retries: 1,
+    retryWhen: (error) => error.cause === "transport"
+  }
 
   const identity = Effect.fnUntraced(function* (pat: Pat) {
     const token = yield* usableToken(pat, "identity", identityRefused)
@@ -75,9 +88,8 @@ const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
       path: "/user",
       headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
     } as const
-    return yield* retryWithinDeadline(
-      { ...policy, endpoint: "identity", retries: options.identityRetries ?? 6, retryWhen: () => true },
-      (budget) => Effect.flatMap(sendIdentity(call, budget), classifyIdentity)
+    return yield* retryWithinDeadline(identityPolicy, (budget) =>
+      Effect.flatMap(sendIdentity(call, budget), classifyIdentity)
     )
   })
 
@@ -89,10 +101,8 @@ const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
       headers: { authorization: `Bearer ${token}`, accept: "application/json", "content-type": "application/json" },
       body: testQueryBody
     } as const
-    // The user-visible probe: one retry, and only when no answer arrived at all.
-    return yield* retryWithinDeadline(
-      { ...policy, endpoint: "test-query", retries: 1, retryWhen: (error) => error.cause === "transport" },
-      (budget) => Effect.flatMap(sendTestQuery(call, budget), classifyTestQuery)
+    return yield* retryWithinDeadline(testQueryPolicy, (budget) =>
+      Effect.flatMap(sendTestQuery(call, budget), classifyTestQuery)
     )
   })
 
