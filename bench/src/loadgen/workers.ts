@@ -45,9 +45,28 @@ const outcomeOf = (synapse: LoadGroup["synapse"], ending: Ending): string => {
   }
 }
 
-// A caller's expected round trip follows its recent ones, so its next request is signed
-// about when it will be wanted.
-const smoothing = 0.2
+// The group's callers see much the same round trips (one closed loop), so one running
+// estimate serves them all: its mean and mean deviation, updated on every answer.
+const smoothing = 0.05
+
+/**
+ * When a caller's next request should be ready, counted from its send: a round trip's
+ * running mean plus twice its mean deviation. A signature ready too late costs the caller a
+ * wait (its clock has not started); one ready too early may be too old when wanted and be
+ * made again, which costs CPU the validator would have had: so err late.
+ */
+const expectation = () => {
+  let mean = 0
+  let deviation = 0
+  return {
+    ms: () => mean + 2 * deviation,
+    observe: (ms: number) => {
+      if (mean === 0) mean = ms
+      deviation += (Math.abs(ms - mean) - deviation) * smoothing
+      mean += (ms - mean) * smoothing
+    }
+  }
+}
 
 /**
  * Runs one group's closed-loop callers: each sends, waits for the ending, records it and
@@ -65,6 +84,7 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
       const started = performance.now()
       const endsAt = started + group.durationMs
       const timeoutMs = group.timeoutSeconds * 1000
+      const roundTrip = expectation()
       let issued = 0
       let running = group.concurrency
       const ended = () => {
@@ -83,7 +103,6 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
           variant: sent % group.tokenVariants
         })
         let sent = 0
-        let expectedMs = 0
         const stop = () => {
           presigner.cancel()
           connection.close()
@@ -95,11 +114,12 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
           const variant = sent % group.tokenVariants
           presigner.take((signed) => {
             sent += 1
+            const expectedMs = roundTrip.ms()
             if (issued < group.maxRequests && performance.now() + expectedMs < endsAt) presigner.plan(input(sent), expectedMs)
             connection.exchange(signed.text, timeoutMs, (ending) => {
               const outcome = outcomeOf(group.synapse, ending)
               records.push([index, miner, outcome, ending.ms, variant])
-              expectedMs = expectedMs === 0 ? ending.ms : expectedMs + (ending.ms - expectedMs) * smoothing
+              roundTrip.observe(ending.ms)
               if (group.stopOnFailure && ending.kind === "failed") return stop()
               next()
             })
