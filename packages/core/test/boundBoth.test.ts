@@ -42,21 +42,26 @@ const verdictOf = (result: Either.Either<string, CallFailed | TransientGitHubErr
     }
   })
 
-const runBoth = (first: Script, second: Script) =>
+/** Both scripted calls under `deadline`: the verdict, and a signal of each call's interruption. */
+const bothUnder = (deadline: Deadline.Deadline, first: Script, second: Script) =>
   Effect.gen(function* () {
     const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
-    const deadline = yield* Deadline.after(deadlineMillis)
-    const fiber = yield* Effect.fork(
-      Effect.either(
-        Deadline.boundBoth(
-          deadline,
-          { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
-          { endpoint: "test-query", effect: scripted("test-query", second, interrupted.second) }
-        )
+    const result = yield* Effect.either(
+      Deadline.boundBoth(
+        deadline,
+        { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
+        { endpoint: "test-query", effect: scripted("test-query", second, interrupted.second) }
       )
     )
+    return { verdict: verdictOf(result), interrupted }
+  })
+
+/** `bothUnder` on the TestClock, moved to the deadline. */
+const runBoth = (first: Script, second: Script) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after(deadlineMillis), (d) => bothUnder(d, first, second)))
     yield* TestClock.adjust(deadlineMillis)
-    return { verdict: verdictOf(yield* Fiber.join(fiber)), interrupted }
+    return yield* Fiber.join(fiber)
   })
 
 /** Waits for the interruption a call must get; checks that a call which settled got none. */
@@ -109,17 +114,13 @@ describe("Deadline.boundBoth", () => {
         [{ delay: undefined, ok: true }, "identity"],
         [{ delay: 10, ok: true }, "test-query"]
       ] as const) {
-        const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
         const start = Date.now()
-        const result = yield* Effect.either(
-          Deadline.boundBoth(
-            (start + 150) as Deadline.Deadline,
-            { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
-            { endpoint: "test-query", effect: scripted("test-query", { delay: undefined, ok: true }, interrupted.second) }
-          )
-        )
+        const { verdict, interrupted } = yield* bothUnder((start + 150) as Deadline.Deadline, first, {
+          delay: undefined,
+          ok: true
+        })
         const elapsed = Date.now() - start
-        assert.deepStrictEqual(verdictOf(result), { late })
+        assert.deepStrictEqual(verdict, { late })
         assert.isAtLeast(elapsed, 145)
         assert.isBelow(elapsed, 150 + 250)
         yield* checkCut(first.delay === undefined, interrupted.first)
@@ -131,18 +132,7 @@ describe("Deadline.boundBoth", () => {
   it.live("on the live clock, answers before the deadline decide as they do on the test clock", () =>
     Effect.gen(function* () {
       const deadline = (Date.now() + 5_000) as Deadline.Deadline
-      const both = (first: Script, second: Script) =>
-        Effect.gen(function* () {
-          const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
-          const result = yield* Effect.either(
-            Deadline.boundBoth(
-              deadline,
-              { endpoint: "identity", effect: scripted("identity", first, interrupted.first) },
-              { endpoint: "test-query", effect: scripted("test-query", second, interrupted.second) }
-            )
-          )
-          return { verdict: verdictOf(result), interrupted }
-        })
+      const both = (first: Script, second: Script) => bothUnder(deadline, first, second)
       assert.deepStrictEqual((yield* both({ delay: 5, ok: true }, { delay: 1, ok: true })).verdict, { ok: "test-query" })
       assert.deepStrictEqual((yield* both({ delay: 20, ok: true }, { delay: 1, ok: false })).verdict, { failed: "test-query" })
       const cut = yield* both({ delay: 1, ok: false }, { delay: undefined, ok: true })
