@@ -23,9 +23,11 @@ export class LoadMeter extends Context.Tag("@gittensor-pat/validator/LoadMeter")
 /** Event-loop time a request costs before anything is measured: about what this machine spends (bench/README.md). */
 export const INITIAL_COST_MS = 3
 
-// A front-door 503 skips the body, the signature and the pipeline: measured at 175 µs of
-// CPU against ~3 ms for a served check, it is counted as such in the average.
-const SHED_WEIGHT = 0.06
+/**
+ * A front-door 503 skips the body, the signature and the pipeline: measured at 175 µs of
+ * CPU against ~3 ms for a served check, it counts as this share of one in the average.
+ */
+export const SHED_WEIGHT = 0.06
 const SAMPLE_EVERY = "100 millis"
 // Windows with fewer answers say more about timers and GC than about requests.
 const MIN_ANSWERS = 4

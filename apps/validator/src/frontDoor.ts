@@ -5,9 +5,10 @@ import { Effect, Exit, Option, Runtime, Schedule, type Scope } from "effect"
 import { Admission } from "./Admission.js"
 import { budgetMillis, sentAtMillis } from "./budget.js"
 import { Drain } from "./Drain.js"
-import { LoadMeter } from "./LoadMeter.js"
+import { LoadMeter, SHED_WEIGHT } from "./LoadMeter.js"
 import { Metrics } from "./Metrics.js"
 import { Refusals } from "./refusals.js"
+import { MAX_HOLD_SHARE, ShedPacer } from "./shedPacer.js"
 import { expectedMs, mustShed, StakeRanks } from "./shedPolicy.js"
 import { type AxonSelf, axonTerminal } from "./wire.js"
 
@@ -44,8 +45,10 @@ const SHED_LOG_EVERY = "1 second"
  * A CPU-bound validator otherwise lets requests wait in its event loop for their whole
  * budget before admission sees them, and then answers them after the caller has gone.
  * Refused requests get the 503 admission gives (CONTRACT §6), written straight to the
- * socket: a fraction of a served request's cost. When the server is not overloaded every
- * request passes, so the order of the other checks is unchanged.
+ * socket: a fraction of a served request's cost, and at once unless refusals flood the
+ * event loop (see `ShedPacer`), never later than half the caller's remaining time. When the
+ * server is not overloaded every request passes, so the order of the other checks is
+ * unchanged.
  *
  * Installed in front of the listeners the server already has; removed with the scope.
  */
@@ -94,18 +97,23 @@ export const guard = (
             () => Option.none()
           )
 
-    const shed = (name: SynapseName, response: ServerResponse, startedMs: number) => {
-      const seconds = (performance.now() - startedMs) / 1_000
+    const write503 = (response: ServerResponse, startedMs: number) => {
+      if (response.destroyed) return
       const message = Refusals.shed.message
       response.writeHead(503, {
         "content-type": "application/json",
         "content-length": Buffer.byteLength(shedBody),
-        ...responseHeaders(axonTerminal(options.self, 503, message, seconds))
+        ...responseHeaders(axonTerminal(options.self, 503, message, (performance.now() - startedMs) / 1_000))
       })
       response.end(shedBody)
+    }
+
+    const pacer = new ShedPacer(() => meter.costMs() * SHED_WEIGHT)
+    const shed = (name: SynapseName, response: ServerResponse, startedMs: number, remainingMs: number) => {
+      pacer.submit({ write: () => write503(response, startedMs), latestMs: Date.now() + Math.max(0, remainingMs) * MAX_HOLD_SHARE })
       meter.shed()
       shedSince[name]++
-      runSync(Effect.zipRight(metrics.shed, metrics.request(name, "http_503", seconds)))
+      runSync(Effect.zipRight(metrics.shed, metrics.request(name, "http_503", (performance.now() - startedMs) / 1_000)))
     }
 
     const pass: Listener = (request, response) => {
@@ -130,7 +138,7 @@ export const guard = (
           slotWaitMs: pressure.waitMs
         })
         const deadline = sentAtMillis(now, nonceOf(request)) + budgetMillis(timeoutOf(request))
-        if (mustShed(expected, deadline - now, rank)) return shed(name, response, startedMs)
+        if (mustShed(expected, deadline - now, rank)) return shed(name, response, startedMs, deadline - now)
       }
       meter.admit()
       response.once("close", meter.settle)
@@ -144,6 +152,7 @@ export const guard = (
       }),
       () =>
         Effect.sync(() => {
+          pacer.flush()
           server.off("request", door)
           for (const listener of inner) server.on("request", listener)
         })
