@@ -1,6 +1,5 @@
 import { Effect, type Scope } from "effect"
 import { Worker } from "node:worker_threads"
-import { BenchError } from "../errors.js"
 import type { RequestInput, Target } from "./requestText.js"
 import type { SignerReply, SignerRequest } from "./signerMessages.js"
 
@@ -26,7 +25,7 @@ const bootstrap = (entry: string) =>
   `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
 
 /** Starts `threads` signing threads for the life of the scope. */
-export const makeSignerPool = (threads: number): Effect.Effect<SignerPool, BenchError, Scope.Scope> =>
+export const makeSignerPool = (threads: number): Effect.Effect<SignerPool, never, Scope.Scope> =>
   Effect.gen(function* () {
     const entry = new URL("./signer.ts", import.meta.url).href
     const workers = yield* Effect.forEach(Array.from({ length: Math.max(1, threads) }), () =>
@@ -42,11 +41,13 @@ export const makeSignerPool = (threads: number): Effect.Effect<SignerPool, Bench
     let signatures = 0
     let queued: Array<readonly [number, RequestInput]> = []
     let flushScheduled = false
-    let failure: BenchError | undefined
 
     workers.forEach((worker, index) => {
+      // Without its signer the load generator cannot send, and its callers would wait for
+      // ever: it exits, and the bench's call to it fails naming its log.
       worker.on("error", (error) => {
-        failure = new BenchError({ message: `signing thread: ${String(error)}` })
+        console.error(`signing thread failed: ${String(error)}`)
+        process.exit(1)
       })
       worker.on("message", (reply: SignerReply) => {
         if (reply.kind === "prepared") return prepared.get(reply.id)?.()
@@ -90,8 +91,7 @@ export const makeSignerPool = (threads: number): Effect.Effect<SignerPool, Bench
       )
 
     const pool: SignerPool = {
-      prepare: (target, miners) =>
-        Effect.suspend(() => (failure === undefined ? prepare(target, miners) : Effect.die(failure))),
+      prepare,
       sign: (input, done) => {
         const id = nextId++
         waiting.set(id, done)
