@@ -85,19 +85,3 @@ export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect
 
 /** The meter as a layer (its sampler runs while the layer lives). */
 export const layer: Layer.Layer<LoadMeter> = Layer.scoped(LoadMeter, make)
-
-/** A meter with a fixed cost and nothing sampled, for tests of what reads it. */
-export const fixed = (costMs: number): LoadMeter["Type"] => {
-  let open = 0
-  return LoadMeter.of({
-    admit: () => {
-      open++
-    },
-    settle: () => {
-      open--
-    },
-    shed: () => {},
-    open: () => open,
-    costMs: () => costMs
-  })
-}
