@@ -1,13 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http"
 import { responseHeaders, type SynapseName } from "@gittensor-pat/axon"
-import { type Hotkey, Metagraph } from "@gittensor-pat/core"
-import { Effect, Exit, Option, Runtime, Schedule, type Scope } from "effect"
+import { type Hotkey, Metagraph, type Uid } from "@gittensor-pat/core"
+import { Effect, Exit, Option, Runtime, type Scope } from "effect"
 import { Admission } from "./Admission.js"
 import { budgetMillis, sentAtMillis } from "./budget.js"
 import { Drain } from "./Drain.js"
 import { LoadMeter, SHED_WEIGHT } from "./LoadMeter.js"
 import { Metrics } from "./Metrics.js"
 import { Refusals } from "./refusals.js"
+import { logRequest } from "./requestLog.js"
 import { MAX_HOLD_SHARE, ShedPacer } from "./shedPacer.js"
 import { expectedMs, mustShed, StakeRanks } from "./shedPolicy.js"
 import { type AxonSelf, axonTerminal } from "./wire.js"
@@ -37,8 +38,6 @@ const nonceOf = (request: IncomingMessage): bigint | undefined => {
 
 const shedBody = JSON.stringify({ message: Refusals.shed.message })
 
-const SHED_LOG_EVERY = "1 second"
-
 /**
  * The front door: decides, as Node hands over a request's headers and before its body is
  * read or its signature checked, whether it can still be answered before its deadline.
@@ -66,32 +65,19 @@ export const guard = (
     const runSync = Runtime.runSync(runtime)
     const runSyncExit = Runtime.runSyncExit(runtime)
     const ranks = new StakeRanks()
-    const shedSince: Record<SynapseName, number> = { PatBroadcastSynapse: 0, PatCheckSynapse: 0 }
-    // A log line costs more event-loop time than the 503 itself (measured: 250 µs of a 400 µs
-    // refusal), and a flood of refusals is exactly when that time is short: so refusals at
-    // the door are logged as one line a second with their counts; `/metrics` counts each.
-    const logShed = Effect.suspend(() => {
-      const counts = { ...shedSince }
-      shedSince.PatBroadcastSynapse = 0
-      shedSince.PatCheckSynapse = 0
-      return counts.PatBroadcastSynapse + counts.PatCheckSynapse === 0
-        ? Effect.void
-        : Effect.logWarning("overloaded: requests refused at the front door (503)").pipe(
-            Effect.annotateLogs({ status: 503, outcome: "http_503", reason: Refusals.shed.message, shed: counts })
-          )
-    })
-    yield* Effect.forkScoped(Effect.repeat(logShed, Schedule.spaced(SHED_LOG_EVERY)))
     const inner = server.listeners("request") as Array<Listener>
 
-    // The stake of a registered caller; none for a hotkey the request checks will refuse, and
-    // none if a metagraph could not answer synchronously (the request then simply passes).
-    const stakeOf = (hotkey: string | undefined): Option.Option<number> =>
+    // A registered caller's uid and stake; none for a hotkey the request checks will refuse,
+    // and none if a metagraph could not answer synchronously (the request then simply passes).
+    const callerOf = (hotkey: string | undefined): Option.Option<{ readonly uid: Uid; readonly stake: number }> =>
       hotkey === undefined
         ? Option.none()
         : Exit.getOrElse(
             runSyncExit(
               Effect.flatMap(metagraph.uidOf(hotkey as Hotkey), (uid) =>
-                Option.isNone(uid) ? Effect.succeedNone : Effect.asSome(metagraph.stakeOf(uid.value))
+                Option.isNone(uid)
+                  ? Effect.succeedNone
+                  : Effect.map(metagraph.stakeOf(uid.value), (stake) => Option.some({ uid: uid.value, stake }))
               )
             ),
             () => Option.none()
@@ -109,11 +95,28 @@ export const guard = (
     }
 
     const pacer = new ShedPacer(() => meter.costMs() * SHED_WEIGHT)
-    const shed = (name: SynapseName, response: ServerResponse, startedMs: number, remainingMs: number) => {
+    // Each refusal gets its request line like any other answer; through the batched request
+    // log a line costs a few µs, not the logger's ~250 µs.
+    const shed = (name: SynapseName, request: IncomingMessage, response: ServerResponse, caller: { readonly uid: Uid }, startedMs: number, remainingMs: number) => {
       pacer.submit({ write: () => write503(response, startedMs), latestMs: Date.now() + Math.max(0, remainingMs) * MAX_HOLD_SHARE })
       meter.shed()
-      shedSince[name]++
-      runSync(Effect.zipRight(metrics.shed, metrics.request(name, "http_503", (performance.now() - startedMs) / 1_000)))
+      const seconds = (performance.now() - startedMs) / 1_000
+      runSync(
+        Effect.zipRight(
+          Effect.zipRight(metrics.shed, metrics.request(name, "http_503", seconds)),
+          logRequest({
+            synapse: name,
+            status: 503,
+            outcome: "http_503",
+            uid: caller.uid,
+            hotkey: header(request, "bt_header_dendrite_hotkey"),
+            pat: undefined,
+            reason: Refusals.shed.message,
+            githubMs: {},
+            totalMs: seconds * 1_000
+          })
+        )
+      )
     }
 
     const pass: Listener = (request, response) => {
@@ -125,9 +128,9 @@ export const guard = (
       if (name === undefined || drain.isDraining()) return pass(request, response)
       const startedMs = performance.now()
       const now = Date.now()
-      const known = stakeOf(header(request, "bt_header_dendrite_hotkey"))
+      const known = callerOf(header(request, "bt_header_dendrite_hotkey"))
       if (Option.isSome(known)) {
-        const stake = known.value
+        const stake = known.value.stake
         const rank = ranks.rank(stake)
         ranks.add(stake)
         const pressure = admission.pressure(stake)
@@ -138,7 +141,7 @@ export const guard = (
           slotWaitMs: pressure.waitMs
         })
         const deadline = sentAtMillis(now, nonceOf(request)) + budgetMillis(timeoutOf(request))
-        if (mustShed(expected, deadline - now, rank)) return shed(name, response, startedMs, deadline - now)
+        if (mustShed(expected, deadline - now, rank)) return shed(name, request, response, known.value, startedMs, deadline - now)
       }
       meter.admit()
       response.once("close", meter.settle)

@@ -54,6 +54,11 @@ describe("front door (CONTRACT §6: shed rather than time out)", () => {
       const metrics = yield* metricsText(world)
       assert.include(metrics, "gittensor_pat_shed_total 1")
       assert.include(metrics, 'outcome="http_503"')
+      // Like every answer, the refusal has its own request line (issue 7: one line per request).
+      yield* Effect.sleep("20 millis")
+      const line = world.logs.map((text) => JSON.parse(text)).find((record) => record.annotations?.status === 503)
+      assert.deepInclude(line?.annotations, { synapse: "PatCheckSynapse", outcome: "http_503", uid: 1, reason: Refusals.shed.message })
+      assert.strictEqual(line?.annotations.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
       // With its time intact the same forgery meets the signature check, in §6's order.
       const fresh = { ...signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { timeout: 2 }), bt_header_dendrite_signature: BAD_SIGNATURE }
       assert.strictEqual((yield* post(world, "/PatCheckSynapse", fresh, "{not json")).status, 401)
