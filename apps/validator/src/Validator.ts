@@ -7,7 +7,6 @@ import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
 import { makeApp } from "./app.js"
-import { stampArrivals } from "./arrivals.js"
 import * as Drain from "./Drain.js"
 import * as FrontDoor from "./frontDoor.js"
 import * as Metrics from "./Metrics.js"
@@ -86,7 +85,6 @@ export const startValidator = (
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
     // No tracer is exported, so spans would only cost allocations on every request.
-    const arrivalOf = stampArrivals(node)
     const routes = yield* NodeHttpServer.makeHandler(makeApp(self)).pipe(
       Effect.provide(services),
       HttpMiddleware.withTracerDisabledWhenEffect(() => true),
@@ -94,7 +92,7 @@ export const startValidator = (
     )
     // The synapses skip the platform's router and response layers: on a request's path they
     // cost more than the checks themselves.
-    const synapses = yield* makeSynapseListener({ self, rateLimit: options.rateLimit ?? 30, arrivalOf }).pipe(
+    const synapses = yield* makeSynapseListener({ self, rateLimit: options.rateLimit ?? 30 }).pipe(
       Effect.provide(services)
     )
     const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {

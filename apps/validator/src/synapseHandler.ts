@@ -22,7 +22,6 @@ import {
 } from "@gittensor-pat/core"
 import { Cause, Effect, Exit, FiberId, Option, Runtime } from "effect"
 import { Admission } from "./Admission.js"
-import type { Arrival } from "./arrivals.js"
 import { budgetMillis, sentAtMillis } from "./budget.js"
 import { type Caller, type CheckedRequest, type CheckServices, checkRequest } from "./checks.js"
 import { Drain } from "./Drain.js"
@@ -37,8 +36,6 @@ import { type AxonSelf, axonTerminal, writeJson } from "./wire.js"
 export interface SynapseHandlerOptions {
   readonly self: AxonSelf
   readonly rateLimit: number
-  /** When the request arrived, if the server stamped it (see `stampArrivals`). */
-  readonly arrivalOf?: (request: IncomingMessage) => Arrival | undefined
 }
 
 /** Every service a synapse request runs on. */
@@ -141,9 +138,10 @@ const served = (server: Server, response: ServerResponse, answered: Answered): A
 
 // The checks of CONTRACT §6, admission, the pipeline, then the answer, its line and its counts.
 const serveRequest = (server: Server, name: SynapseName, request: IncomingMessage, response: ServerResponse) => {
-  const arrival = server.options.arrivalOf?.(request)
-  const started = arrival?.monotonicMs ?? performance.now()
-  const startedAt = arrival?.epochMs ?? Date.now()
+  // Read in Node's request event (the front door just passed it on), before the fiber runs:
+  // the caller's timeout runs from when it sent the request, not from when the fiber starts.
+  const started = performance.now()
+  const startedAt = Date.now()
   const caller: Caller = {}
   const timings: GitHubTimings = {}
   const finish = (answer: Answer) => {
