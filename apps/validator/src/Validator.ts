@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
 import { HttpMiddleware, type HttpServerError } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { DENDRITE_VERSION, type Keypair, NonceWindow, type SynapseName } from "@gittensor-pat/axon"
+import { DENDRITE_VERSION, type Keypair, NonceWindow } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
@@ -13,6 +13,7 @@ import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
 import { makeSynapseListener } from "./synapseHandler.js"
+import { synapseRoutes } from "./wire.js"
 
 /** How to run a validator in-process. */
 export interface ValidatorOptions {
@@ -40,12 +41,7 @@ export interface RunningValidator {
   readonly hotkey: string
 }
 
-// The router matched these paths (query aside); anything else goes to its 404.
-const synapseRoutes = new Map<string, SynapseName>([
-  ["/PatBroadcastSynapse", "PatBroadcastSynapse"],
-  ["/PatCheckSynapse", "PatCheckSynapse"]
-])
-
+// As the platform router matched the synapses: query aside; other paths go to its 404.
 const pathOf = (url: string): string => {
   const query = url.indexOf("?")
   return query < 0 ? url : url.slice(0, query)

@@ -11,14 +11,9 @@ import { Refusals } from "./refusals.js"
 import { logRequest } from "./requestLog.js"
 import { MAX_HOLD_SHARE, ShedPacer } from "./shedPacer.js"
 import { expectedMs, mustShed, StakeRanks } from "./shedPolicy.js"
-import { type AxonSelf, axonTerminal } from "./wire.js"
+import { type AxonSelf, axonTerminal, synapseRoutes } from "./wire.js"
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void
-
-const synapses: Record<string, SynapseName> = {
-  "/PatBroadcastSynapse": "PatBroadcastSynapse",
-  "/PatCheckSynapse": "PatCheckSynapse"
-}
 
 const header = (request: IncomingMessage, name: string): string | undefined => {
   const value = request.headers[name]
@@ -124,7 +119,7 @@ export const guard = (
     }
 
     const door: Listener = (request, response) => {
-      const name = request.method === "POST" ? synapses[request.url ?? ""] : undefined
+      const name = request.method === "POST" ? synapseRoutes.get(request.url ?? "") : undefined
       if (name === undefined || drain.isDraining()) return pass(request, response)
       const startedMs = performance.now()
       const now = Date.now()

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http"
 import { HttpServerResponse } from "@effect/platform"
-import { type HeaderTerminal, responseHeaders } from "@gittensor-pat/axon"
+import { type HeaderTerminal, responseHeaders, type SynapseName } from "@gittensor-pat/axon"
 
 /** Who answers: the fields of the axon terminal that do not change per request. */
 export interface AxonSelf {
@@ -10,6 +10,12 @@ export interface AxonSelf {
   readonly version: number
   readonly uuid: string
 }
+
+/** The synapse each POST path serves (the path alone, query aside). */
+export const synapseRoutes: ReadonlyMap<string, SynapseName> = new Map([
+  ["/PatBroadcastSynapse", "PatBroadcastSynapse"],
+  ["/PatCheckSynapse", "PatCheckSynapse"]
+])
 
 /** The axon terminal of one answer. */
 export const axonTerminal = (
