@@ -63,9 +63,10 @@ const servicesLayer = (options: ValidatorOptions) => {
 }
 
 /**
- * Starts a validator on `host:port` over the ports in context. When the scope closes it
- * drains: refuses new requests, finishes those in flight (up to `shutdownGrace`), waits
- * for every store write, then closes its connections.
+ * Starts a validator on `host:port` over the ports in context. Request signatures are
+ * verified on an `Sr25519Verifier`'s threads if the context holds one, else on the main
+ * thread. When the scope closes it drains: refuses new requests, finishes those in flight
+ * (up to `shutdownGrace`), waits for every store write, then closes its connections.
  */
 export const startValidator = (
   options: ValidatorOptions

@@ -174,7 +174,8 @@ const serveRequest = (server: Server, name: SynapseName, request: IncomingMessag
   )
 }
 
-// Off the main thread when the server has a verifier pool; on it if the pool cannot take more.
+// Off the main thread when the server has a verifier pool; on it when the pool cannot answer
+// (full, restarting a thread, closed): the caller's signature is checked either way.
 const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>) => (request: SignedRequest) =>
   Option.isNone(pool)
     ? Effect.sync(() => verifyRequest(request))
