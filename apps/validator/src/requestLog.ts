@@ -35,7 +35,7 @@ const annotations = (entry: RequestLogEntry): Record<string, unknown> => ({
  * one `JSON.stringify` of plain data: the logger's annotation map and circular-safe
  * stringify cost more than the rest of a refused request.
  */
-export const requestLine = (entry: RequestLogEntry, epochMs: number): string =>
+const requestLine = (entry: RequestLogEntry, epochMs: number): string =>
   `${JSON.stringify({
     message: "request",
     logLevel: "INFO",

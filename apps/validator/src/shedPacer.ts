@@ -11,7 +11,7 @@ export interface PendingShed {
  * request: the refusals then take the whole loop, the served requests starve, and the
  * callers' own requests wait unread past their timeout.
  */
-export const SHED_SHARE = 0.25
+const SHED_SHARE = 0.25
 
 /** A pending refusal waits at most this share of the time its caller has left. */
 export const MAX_HOLD_SHARE = 0.5

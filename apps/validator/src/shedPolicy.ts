@@ -14,7 +14,7 @@ export interface Backlog {
  * The share of a request's event-loop cost left once its pipeline runs (building, encoding
  * and writing the answer, the log line): about a third of the split in bench/README.md.
  */
-export const ANSWER_SHARE = 0.3
+const ANSWER_SHARE = 0.3
 
 /**
  * How long until a new request could be answered: the event-loop work ahead of it (one

@@ -41,7 +41,7 @@ const closing = (close: boolean): Record<string, string> => (close ? { connectio
  * An answer as a Bittensor dendrite expects it: JSON whatever the status (it parses every
  * answer as JSON), and the `bt_header_axon_*` headers.
  */
-export const jsonResponse = (
+const jsonResponse = (
   status: number,
   body: unknown,
   axon: HeaderTerminal,

@@ -40,7 +40,7 @@ export const encodeBatch = (requests: ReadonlyArray<SignedRequest>): Uint8Array<
 }
 
 /** The requests {@link encodeBatch} encoded, in order. */
-export const decodeBatch = (bytes: Uint8Array): Array<SignedRequest> => {
+const decodeBatch = (bytes: Uint8Array): Array<SignedRequest> => {
   const fields = JSON.parse(decoder.decode(bytes)) as Array<string>
   const requests: Array<SignedRequest> = []
   for (let i = 0; i + FIELDS <= fields.length; i += FIELDS) {
