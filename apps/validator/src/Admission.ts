@@ -28,8 +28,6 @@ export interface AdmissionPressure {
   readonly running: number
   /** Expected wait for a slot (ms). */
   readonly waitMs: number
-  /** Mean time a pipeline holds its slot (ms). */
-  readonly runMs: number
 }
 
 /**
@@ -201,7 +199,7 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
           )
         ),
       load: Effect.sync(() => ({ running, waiting })),
-      pressure: (stake) => ({ running, waitMs: slotWaitMs(stake), runMs: meanRunMs })
+      pressure: (stake) => ({ running, waitMs: slotWaitMs(stake) })
     })
   })
 
