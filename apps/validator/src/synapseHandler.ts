@@ -174,12 +174,23 @@ const serveRequest = (server: Server, name: SynapseName, request: IncomingMessag
   )
 }
 
+// How long a request waits for the verifier pool before checking the signature itself. A
+// healthy pool answers in well under a millisecond; a thread that is alive but stuck would
+// otherwise hold its requests until their callers gave up.
+const VERIFY_PATIENCE = "1 second"
+
 // Off the main thread when the server has a verifier pool; on it when the pool cannot answer
-// (full, restarting a thread, closed): the caller's signature is checked either way.
-const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>) => (request: SignedRequest) =>
-  Option.isNone(pool)
-    ? Effect.sync(() => verifyRequest(request))
-    : Effect.catchTag(pool.value.verify(request), "VerifierError", () => Effect.sync(() => verifyRequest(request)))
+// (full, restarting a thread, closed, or not in time): the caller's signature is checked either way.
+const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>) => (request: SignedRequest) => {
+  const here = Effect.sync(() => verifyRequest(request))
+  return Option.isNone(pool)
+    ? here
+    : pool.value.verify(request).pipe(
+        Effect.timeoutOption(VERIFY_PATIENCE),
+        Effect.flatMap(Option.match({ onNone: () => here, onSome: Effect.succeed })),
+        Effect.catchTag("VerifierError", () => here)
+      )
+}
 
 /**
  * The synapse routes as a plain Node listener: the checks of CONTRACT §6, admission by

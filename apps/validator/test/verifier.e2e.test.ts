@@ -65,6 +65,24 @@ describe("signature verification", () => {
       assert.isAtLeast(asked, 4)
     }))
 
+  it.scopedLive("a verifier thread that never answers: the signature is checked on the main thread after the patience, same answers", () =>
+    Effect.gen(function* () {
+      let asked = 0
+      const stuck = Layer.succeed(
+        Sr25519Verifier,
+        Sr25519Verifier.of({
+          verify: () => {
+            asked += 1
+            return Effect.never
+          },
+          verifyAsync: () => new Promise<boolean>(() => {})
+        })
+      )
+      const world = yield* makeWorld({ extra: stuck })
+      yield* answersAsContract(world)
+      assert.isAtLeast(asked, 4)
+    }), { timeout: 30_000 })
+
   it.scopedLive("a defect on a request's path is answered 500 as JSON, not left hanging", () =>
     Effect.gen(function* () {
       const broken = Layer.succeed(
