@@ -13,7 +13,7 @@ import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
 import { makeSynapseListener } from "./synapseHandler.js"
-import { synapseRoutes } from "./wire.js"
+import { synapseOf } from "./wire.js"
 
 /** How to run a validator in-process. */
 export interface ValidatorOptions {
@@ -39,12 +39,6 @@ export interface RunningValidator {
   readonly port: number
   /** The ss58 address dendrites must sign for (`bt_header_axon_hotkey`). */
   readonly hotkey: string
-}
-
-// As the platform router matched the synapses: query aside; other paths go to its 404.
-const pathOf = (url: string): string => {
-  const query = url.indexOf("?")
-  return query < 0 ? url : url.slice(0, query)
 }
 
 /** The ports a validator is composed from; the caller provides them. */
@@ -93,7 +87,7 @@ export const startValidator = (
       Effect.provide(services)
     )
     const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
-      const name = request.method === "POST" ? synapseRoutes.get(pathOf(request.url ?? "")) : undefined
+      const name = synapseOf(request)
       if (name === undefined) routes(request, response)
       else synapses(name, request, response)
     }

@@ -11,7 +11,7 @@ import { Refusals } from "./refusals.js"
 import { logRequest } from "./requestLog.js"
 import { MAX_HOLD_SHARE, ShedPacer } from "./shedPacer.js"
 import { expectedMs, mustShed, StakeRanks } from "./shedPolicy.js"
-import { type AxonSelf, axonTerminal, synapseRoutes } from "./wire.js"
+import { type AxonSelf, axonTerminal, synapseOf } from "./wire.js"
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void
 
@@ -119,7 +119,7 @@ export const guard = (
     }
 
     const door: Listener = (request, response) => {
-      const name = request.method === "POST" ? synapseRoutes.get(request.url ?? "") : undefined
+      const name = synapseOf(request)
       if (name === undefined || drain.isDraining()) return pass(request, response)
       const startedMs = performance.now()
       const now = Date.now()

@@ -11,11 +11,21 @@ export interface AxonSelf {
   readonly uuid: string
 }
 
-/** The synapse each POST path serves (the path alone, query aside). */
-export const synapseRoutes: ReadonlyMap<string, SynapseName> = new Map([
+const synapseRoutes: ReadonlyMap<string, SynapseName> = new Map([
   ["/PatBroadcastSynapse", "PatBroadcastSynapse"],
   ["/PatCheckSynapse", "PatCheckSynapse"]
 ])
+
+/**
+ * The synapse a request is for: a POST to its path, the query aside (as the platform router
+ * matched them); undefined for every other request, which the router answers.
+ */
+export const synapseOf = (request: { readonly method?: string | undefined; readonly url?: string | undefined }): SynapseName | undefined => {
+  if (request.method !== "POST") return undefined
+  const url = request.url ?? ""
+  const query = url.indexOf("?")
+  return synapseRoutes.get(query < 0 ? url : url.slice(0, query))
+}
 
 /** The axon terminal of one answer. */
 export const axonTerminal = (

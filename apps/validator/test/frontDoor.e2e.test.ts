@@ -59,6 +59,9 @@ describe("front door (CONTRACT §6: shed rather than time out)", () => {
       const line = world.logs.map((text) => JSON.parse(text)).find((record) => record.annotations?.status === 503)
       assert.deepInclude(line?.annotations, { synapse: "PatCheckSynapse", outcome: "http_503", uid: 1, reason: Refusals.shed.message })
       assert.strictEqual(line?.annotations.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
+      // The query aside, as the route itself matches it.
+      const lateAgain = { ...late, bt_header_dendrite_uuid: "late-with-query" }
+      assert.strictEqual((yield* post(world, "/PatCheckSynapse?from=test", lateAgain, "{not json")).status, 503)
       // With its time intact the same forgery meets the signature check, in §6's order.
       const fresh = { ...signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { timeout: 2 }), bt_header_dendrite_signature: BAD_SIGNATURE }
       assert.strictEqual((yield* post(world, "/PatCheckSynapse", fresh, "{not json")).status, 401)
