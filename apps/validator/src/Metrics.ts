@@ -37,6 +37,8 @@ export class Metrics extends Context.Tag("@gittensor-pat/validator/Metrics")<
     readonly githubCall: (endpoint: string, kind: GitHubCallKind, seconds: number) => Effect.Effect<void>
     readonly shed: Effect.Effect<void>
     readonly rateLimited: Effect.Effect<void>
+    /** A signature checked on the main thread because the verifier pool could not (why: its error's reason, or `timeout`). */
+    readonly verifiedOnMainThread: (reason: string) => Effect.Effect<void>
     readonly render: (gauges: MetricsGauges) => Effect.Effect<string>
   }
 >() {}
@@ -57,6 +59,10 @@ export const make: Effect.Effect<Metrics["Type"]> = Effect.sync(() => {
   )
   const shed = new Counter("gittensor_pat_shed_total", "Requests refused with 503 because they could not start before their deadline.")
   const limited = new Counter("gittensor_pat_rate_limited_total", "Requests refused with 429 by the per-hotkey rate limit.")
+  const onMain = new Counter(
+    "gittensor_pat_verify_main_thread_total",
+    "Signatures checked on the main thread because the verifier threads could not, by reason (a steady rise means the threads are not helping)."
+  )
 
   return Metrics.of({
     request: (synapse, outcome, seconds) =>
@@ -71,6 +77,7 @@ export const make: Effect.Effect<Metrics["Type"]> = Effect.sync(() => {
       }),
     shed: Effect.sync(() => shed.inc()),
     rateLimited: Effect.sync(() => limited.inc()),
+    verifiedOnMainThread: (reason) => Effect.sync(() => onMain.inc([["reason", reason]])),
     render: (gauges) =>
       Effect.sync(
         () =>
@@ -80,6 +87,7 @@ export const make: Effect.Effect<Metrics["Type"]> = Effect.sync(() => {
           githubSeconds.render() +
           shed.render() +
           limited.render() +
+          onMain.render() +
           gauge("gittensor_pat_requests_running", "Pipelines running now.", gauges.running) +
           gauge("gittensor_pat_requests_waiting", "Requests waiting for a slot.", gauges.waiting) +
           gauge("gittensor_pat_metagraph_age_seconds", "Seconds since the metagraph snapshot was loaded.", gauges.metagraphAgeSeconds)

@@ -181,14 +181,16 @@ const VERIFY_PATIENCE = "1 second"
 
 // Off the main thread when the server has a verifier pool; on it when the pool cannot answer
 // (full, restarting a thread, closed, or not in time): the caller's signature is checked either way.
-const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>) => (request: SignedRequest) => {
+// Each fallback is counted, so an operator sees threads that stopped helping.
+const verifier = (pool: Option.Option<Sr25519Verifier["Type"]>, metrics: Metrics["Type"]) => (request: SignedRequest) => {
   const here = Effect.sync(() => verifyRequest(request))
+  const instead = (reason: string) => Effect.zipRight(metrics.verifiedOnMainThread(reason), here)
   return Option.isNone(pool)
     ? here
     : pool.value.verify(request).pipe(
         Effect.timeoutOption(VERIFY_PATIENCE),
-        Effect.flatMap(Option.match({ onNone: () => here, onSome: Effect.succeed })),
-        Effect.catchTag("VerifierError", () => here)
+        Effect.flatMap(Option.match({ onNone: () => instead("timeout"), onSome: Effect.succeed })),
+        Effect.catchTag("VerifierError", (error) => instead(error.reason))
       )
 }
 
@@ -212,7 +214,7 @@ export const makeSynapseListener = (
         metagraph: yield* Metagraph,
         nonces: yield* NonceWindow,
         limiter: yield* RateLimiter,
-        verify: verifier(yield* Effect.serviceOption(Sr25519Verifier))
+        verify: verifier(yield* Effect.serviceOption(Sr25519Verifier), yield* Metrics)
       },
       metrics: yield* Metrics,
       drain: yield* Drain

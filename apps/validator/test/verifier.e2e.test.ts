@@ -5,6 +5,8 @@ import { body, makeWorld, post, seedStore, signedHeaders, type World } from "./s
 
 const TOKEN = "ghp_verifier_path_0001"
 
+const metricsText = (world: World) => Effect.promise(() => fetch(`${world.validator.url}/metrics`).then((r) => r.text()))
+
 // miners[0] holds a working PAT; every case below is a check of it.
 const seeded = (world: World) => {
   seedStore(world, [{ uid: 1, hotkey: world.miners[0]!.address, pat: TOKEN, github_id: "1" }])
@@ -63,6 +65,7 @@ describe("signature verification", () => {
       const world = yield* makeWorld({ extra: overloaded })
       yield* answersAsContract(world)
       assert.isAtLeast(asked, 4)
+      assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="overloaded"} ${asked}`)
     }))
 
   it.scopedLive("a verifier thread that never answers: the signature is checked on the main thread after the patience, same answers", () =>
@@ -81,6 +84,7 @@ describe("signature verification", () => {
       const world = yield* makeWorld({ extra: stuck })
       yield* answersAsContract(world)
       assert.isAtLeast(asked, 4)
+      assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="timeout"} ${asked}`)
     }), { timeout: 30_000 })
 
   it.scopedLive("a defect on a request's path is answered 500 as JSON, not left hanging", () =>
