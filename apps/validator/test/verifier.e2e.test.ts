@@ -38,6 +38,27 @@ const answersAsContract = (world: World) =>
     assert.strictEqual((yield* check(world, elsewhere)).status, 401)
   })
 
+// A pool whose every verify ends as `answer`: each request is verified on the main thread
+// instead, answered as the contract says, and counted by `reason`.
+const fallsBack = (answer: Effect.Effect<boolean, VerifierError>, reason: string) =>
+  Effect.gen(function* () {
+    let asked = 0
+    const pool = Layer.succeed(
+      Sr25519Verifier,
+      Sr25519Verifier.of({
+        verify: () => {
+          asked += 1
+          return answer
+        },
+        verifyAsync: () => Effect.runPromise(answer)
+      })
+    )
+    const world = yield* makeWorld({ extra: pool })
+    yield* answersAsContract(world)
+    assert.isAtLeast(asked, 4)
+    assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="${reason}"} ${asked}`)
+  })
+
 describe("signature verification", () => {
   it.scopedLive(
     "on the Sr25519Verifier's threads: valid → 200, forged or for another axon → 401, before the body",
@@ -50,42 +71,13 @@ describe("signature verification", () => {
   )
 
   it.scopedLive("a verifier that cannot take the request (overloaded) falls back to the main thread, same answers", () =>
-    Effect.gen(function* () {
-      let asked = 0
-      const overloaded = Layer.succeed(
-        Sr25519Verifier,
-        Sr25519Verifier.of({
-          verify: () => {
-            asked += 1
-            return Effect.fail(new VerifierError({ reason: "overloaded", detail: "test" }))
-          },
-          verifyAsync: () => Promise.reject(new VerifierError({ reason: "overloaded", detail: "test" }))
-        })
-      )
-      const world = yield* makeWorld({ extra: overloaded })
-      yield* answersAsContract(world)
-      assert.isAtLeast(asked, 4)
-      assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="overloaded"} ${asked}`)
-    }))
+    fallsBack(Effect.fail(new VerifierError({ reason: "overloaded", detail: "test" })), "overloaded"))
 
-  it.scopedLive("a verifier thread that never answers: the signature is checked on the main thread after the patience, same answers", () =>
-    Effect.gen(function* () {
-      let asked = 0
-      const stuck = Layer.succeed(
-        Sr25519Verifier,
-        Sr25519Verifier.of({
-          verify: () => {
-            asked += 1
-            return Effect.never
-          },
-          verifyAsync: () => new Promise<boolean>(() => {})
-        })
-      )
-      const world = yield* makeWorld({ extra: stuck })
-      yield* answersAsContract(world)
-      assert.isAtLeast(asked, 4)
-      assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="timeout"} ${asked}`)
-    }), { timeout: 30_000 })
+  it.scopedLive(
+    "a verifier thread that never answers: the signature is checked on the main thread after the patience, same answers",
+    () => fallsBack(Effect.never, "timeout"),
+    { timeout: 30_000 }
+  )
 
   it.scopedLive("a defect on a request's path is answered 500 as JSON, not left hanging", () =>
     Effect.gen(function* () {
