@@ -92,8 +92,7 @@ const program = Effect.gen(function* () {
   }
   const validators = { ref: sides.ref.validator, tree: sides.tree.validator }
   const loadBefore = os.loadavg()
-  const compared = []
-  for (const point of points) compared.push(yield* comparePoint(world, validators, point, options.runs))
+  const compared = yield* Effect.forEach(points, (point) => comparePoint(world, validators, point, options.runs))
   return {
     options,
     ref: options.ref,
