@@ -85,6 +85,32 @@ export const spawnNode = (
   })
 
 /**
+ * Waits until `children` together use at most `budgetMs` of CPU over a `windowMs` window,
+ * i.e. until what an earlier point left them doing (a backlog of requests whose callers
+ * gave up) is done, for up to `withinMs`. Returns how long it waited and whether they settled.
+ */
+export const waitUntilIdle = (
+  children: ReadonlyArray<NodeChild>,
+  { windowMs = 250, budgetMs = 10, withinMs = 20_000 } = {}
+): Effect.Effect<{ readonly waitedMs: number; readonly settled: boolean }, PlatformError> => {
+  const cpuMs = Effect.map(
+    Effect.forEach(children, (child) => child.cpuMs),
+    (times) => times.reduce((sum, ms) => sum + ms, 0)
+  )
+  const usedOverWindow = Effect.gen(function* () {
+    const before = yield* cpuMs
+    yield* Effect.sleep(Duration.millis(windowMs))
+    return (yield* cpuMs) - before
+  })
+  return usedOverWindow.pipe(
+    Effect.repeat({ until: (used) => used <= budgetMs }),
+    Effect.timeoutOption(Duration.millis(withinMs)),
+    Effect.timed,
+    Effect.map(([waited, outcome]) => ({ waitedMs: Math.round(Duration.toMillis(waited)), settled: outcome._tag === "Some" }))
+  )
+}
+
+/**
  * The last `lines` lines of a child's log, to quote in an error: the log sits in the run's
  * temp folder, which is gone once the run has ended.
  */

@@ -2,7 +2,7 @@ import { FileSystem } from "@effect/platform"
 import { Effect } from "effect"
 import * as os from "node:os"
 import { benchMain } from "../benchMain.js"
-import { repoRoot } from "../child.js"
+import { repoRoot, waitUntilIdle } from "../child.js"
 import { type ComparedPoint, comparedPoints } from "../compare/comparedPoints.js"
 import { compareOptions, compareUsage } from "../compare/compareOptions.js"
 import { compareMetric, ratioTable } from "../compare/ratios.js"
@@ -42,7 +42,15 @@ const comparePoint = (
 ) =>
   Effect.gen(function* () {
     yield* point.prepare(world)
-    const on = (side: Side) => point.measure(world, validators[side])
+    // Before each measurement, both validators and the fake GitHub go quiet: a point can
+    // leave one still working (requests whose callers gave up), which would tax the next.
+    const quiet = waitUntilIdle([validators.ref.child, validators.tree.child, world.github.child])
+    const on = (side: Side) =>
+      Effect.gen(function* () {
+        const settle = yield* quiet
+        if (!settle.settled) console.log(`  (the processes were still busy after ${settle.waitedMs} ms; measuring ${side} anyway)`)
+        return { ...(yield* point.measure(world, validators[side])), settle }
+      })
     const measured = yield* Effect.forEach(
       Array.from({ length: rounds }, (_, round) => round),
       (round) =>
@@ -73,7 +81,12 @@ const comparePoint = (
       figure: point.figure,
       point: point.name,
       metrics,
-      rounds: measured.map((pair) => ({ order: pair.order, ref: pair.ref.row, tree: pair.tree.row }))
+      rounds: measured.map((pair) => ({
+        order: pair.order,
+        ref: pair.ref.row,
+        tree: pair.tree.row,
+        settle: { ref: pair.ref.settle, tree: pair.tree.settle }
+      }))
     }
   })
 
