@@ -11,10 +11,12 @@ export const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
 /** How to start one program as its own Node process. */
 export interface NodeChildOptions {
   /**
-   * What `node` runs, relative to the repository root: a `.ts` entry (run under tsx), or
-   * a script with its leading arguments (e.g. `["scripts/launch.mjs", "validator"]`).
+   * What `node` runs, relative to `cwd`: a `.ts` entry (run under tsx), or a script with
+   * its leading arguments (e.g. `["scripts/launch.mjs", "validator"]`).
    */
   readonly program: ReadonlyArray<string>
+  /** The checkout the child runs from; this repository unless told (bench:compare runs a ref's). */
+  readonly cwd?: string
   readonly args: ReadonlyArray<string>
   /** Where the child's stdout and stderr go (its logs are kept for a look after the run). */
   readonly logFile: string
@@ -64,7 +66,7 @@ export const spawnNode = (
       ...program,
       ...options.args
     ).pipe(
-      Command.workingDirectory(repoRoot),
+      Command.workingDirectory(options.cwd ?? repoRoot),
       Command.env({ ...options.env, BENCH_LOG_FILE: options.logFile }),
       Command.stdout("inherit"),
       Command.stderr("inherit")
@@ -81,6 +83,43 @@ export const spawnNode = (
       exitCode: Effect.map(proc.exitCode, Number)
     }
   })
+
+/**
+ * Waits until `children` together use at most `budgetMs` of CPU over a `windowMs` window,
+ * i.e. until what an earlier point left them doing (a backlog of requests whose callers
+ * gave up) is done, for up to `withinMs`. Returns how long it waited and whether they settled.
+ */
+export const waitUntilIdle = (
+  children: ReadonlyArray<NodeChild>,
+  { windowMs = 250, budgetMs = 10, withinMs = 20_000 } = {}
+): Effect.Effect<{ readonly waitedMs: number; readonly settled: boolean }, PlatformError> => {
+  const cpuMs = Effect.map(
+    Effect.forEach(children, (child) => child.cpuMs),
+    (times) => times.reduce((sum, ms) => sum + ms, 0)
+  )
+  const usedOverWindow = Effect.gen(function* () {
+    const before = yield* cpuMs
+    yield* Effect.sleep(Duration.millis(windowMs))
+    return (yield* cpuMs) - before
+  })
+  return usedOverWindow.pipe(
+    Effect.repeat({ until: (used) => used <= budgetMs }),
+    Effect.timeoutOption(Duration.millis(withinMs)),
+    Effect.timed,
+    Effect.map(([waited, outcome]) => ({ waitedMs: Math.round(Duration.toMillis(waited)), settled: outcome._tag === "Some" }))
+  )
+}
+
+/**
+ * The last `lines` lines of a child's log, to quote in an error: the log sits in the run's
+ * temp folder, which is gone once the run has ended.
+ */
+export const logTail = (logFile: string, lines = 20): Effect.Effect<string, never, FileSystem.FileSystem> =>
+  FileSystem.FileSystem.pipe(
+    Effect.flatMap((fs) => fs.readFileString(logFile)),
+    Effect.map((text) => text.trimEnd().split("\n").slice(-lines).join("\n")),
+    Effect.orElseSucceed(() => `(${logFile} could not be read)`)
+  )
 
 /** Polls `url` until it answers with a status `ready` accepts (200 unless told), for up to `within`. */
 export const waitForHttp = (

@@ -10,19 +10,36 @@ export interface BenchOptions {
   readonly durationMs: number
 }
 
-/** Reads `--quick`, `--runs N`, `--duration MS`. */
-export const benchOptions = (): BenchOptions => {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: "boolean", default: false },
-      runs: { type: "string" },
-      duration: { type: "string" }
-    }
-  })
+/** The flags behind `BenchOptions`, for a run that reads more of its own beside them. */
+export const benchFlags = {
+  quick: { type: "boolean", default: false },
+  runs: { type: "string" },
+  duration: { type: "string" }
+} as const
+
+/** A flag's whole number of at least 1, `otherwise` when absent; anything else throws, naming the flag. */
+export const positiveInteger = (flag: string, text: string | undefined, otherwise: number): number => {
+  if (text === undefined) return otherwise
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${flag} takes a whole number of at least 1 (got "${text}")`)
+  }
+  return value
+}
+
+/** `BenchOptions` from parsed flag values (defaults depend on `--quick`); bad numbers throw, naming the flag. */
+export const toBenchOptions = (values: {
+  readonly quick?: boolean | undefined
+  readonly runs?: string | undefined
+  readonly duration?: string | undefined
+}): BenchOptions => {
   const quick = values.quick ?? false
   return {
     quick,
-    runs: Number(values.runs ?? (quick ? 1 : 3)),
-    durationMs: Number(values.duration ?? (quick ? 600 : 3000))
+    runs: positiveInteger("runs", values.runs, quick ? 1 : 3),
+    durationMs: positiveInteger("duration", values.duration, quick ? 600 : 3000)
   }
 }
+
+/** Reads `--quick`, `--runs N`, `--duration MS`. */
+export const benchOptions = (): BenchOptions => toBenchOptions(parseArgs({ options: benchFlags }).values)

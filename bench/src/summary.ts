@@ -15,6 +15,8 @@ export const groupRecords = (report: LoadReport, group: number): ReadonlyArray<L
 /** The figures of one load group: rate, latency, and how many did not end in `success`. */
 export interface GroupFigures {
   readonly requests: number
+  /** Requests the validator answered (any HTTP answer): neither timed out nor failed in transport. */
+  readonly answered: number
   readonly perSecond: number
   readonly p50: number
   readonly p99: number
@@ -30,8 +32,10 @@ export const groupFigures = (report: LoadReport, group: number, success: Readonl
   const latency = summarize(records.map(([, , , ms]) => ms))
   const errors = records.filter(([, , outcome]) => !success.includes(outcome)).length
   const elapsed = report.elapsedMs[group] ?? 0
+  const unanswered = records.filter(([, , outcome]) => outcome === "timeout" || outcome.startsWith("failed:")).length
   return {
     requests: records.length,
+    answered: records.length - unanswered,
     perSecond: elapsed === 0 ? 0 : Math.round((records.length / elapsed) * 1000),
     p50: latency.p50,
     p99: latency.p99,

@@ -2,8 +2,8 @@ import { FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
 import { Duration, Effect, Schema, type Scope } from "effect"
-import { type NodeChild, repoRoot, spawnNode, waitForHttp } from "./child.js"
-import type { BenchError } from "./errors.js"
+import { logTail, type NodeChild, repoRoot, spawnNode, waitForHttp } from "./child.js"
+import { BenchError } from "./errors.js"
 import type { FixtureFiles } from "./fixture.js"
 import { freePort } from "./ports.js"
 
@@ -31,6 +31,11 @@ export interface ValidatorSetup {
    * CPU profile names source files (same node flags either way).
    */
   readonly fromSources?: boolean
+  /**
+   * The repository checkout whose validator runs, launched as that checkout's own
+   * `validator` script says (bench:compare runs a ref's beside this one); this one unless told.
+   */
+  readonly checkout?: string
 }
 
 /** A validator process serving on loopback. */
@@ -39,23 +44,46 @@ export interface RunningValidator {
   readonly target: { readonly host: string; readonly port: number; readonly hotkey: string }
 }
 
-/** `node` and its flags, then the program: how the root package.json's `validator` script starts it. */
-const launchCommand = Effect.gen(function* () {
+/**
+ * `node` and its flags, then the program: how `checkout`'s root package.json `validator`
+ * script starts it (an older checkout may run its sources under tsx, or carry other flags).
+ */
+export const launchCommand = Effect.fn("launchCommand")(function* (checkout: string) {
   const fs = yield* FileSystem.FileSystem
   const manifest = yield* Schema.decodeUnknown(
     Schema.parseJson(Schema.Struct({ scripts: Schema.Struct({ validator: Schema.String }) }))
-  )(yield* fs.readFileString(`${repoRoot}/package.json`))
+  )(yield* fs.readFileString(`${checkout}/package.json`))
   const [node, ...rest] = manifest.scripts.validator.trim().split(/\s+/)
   const flags = rest.filter((word) => word.startsWith("--"))
   const program = rest.filter((word) => !word.startsWith("--"))
   return node === "node" && program.length > 0
     ? { flags, program }
     : { flags: [], program: ["apps/validator/src/main.ts"] }
-}).pipe(Effect.orDie)
+}, Effect.orDie)
 
 /**
- * Starts `validator serve` exactly as `pnpm validator serve` does (same node flags, same
- * launcher), but as a direct child so that its pid, RSS and CPU profile are the
+ * Runs `checkout`'s validator once with `--help`, as its `validator` script would: its
+ * launcher builds the bundle a `serve` then starts from, and a checkout that cannot start
+ * fails here, before any point is measured.
+ */
+export const buildValidator = (
+  checkout: string,
+  logFile: string
+): Effect.Effect<void, BenchError | PlatformError, CommandExecutor | FileSystem.FileSystem> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const launch = yield* launchCommand(checkout)
+      const child = yield* spawnNode({ program: launch.program, args: ["--help"], logFile, cwd: checkout, nodeFlags: launch.flags })
+      const code = yield* child.exitCode
+      if (code !== 0) {
+        return yield* new BenchError({ message: `the validator of ${checkout} did not start (exit ${code}):\n${yield* logTail(logFile)}` })
+      }
+    })
+  )
+
+/**
+ * Starts `validator serve` exactly as `pnpm validator serve` does in the setup's checkout
+ * (same node flags, same launcher), but as a direct child so that its pid, RSS and CPU profile are the
  * validator's own; rate limit off. Waits for `/healthz`.
  */
 export const startValidator = (
@@ -63,8 +91,10 @@ export const startValidator = (
 ): Effect.Effect<RunningValidator, BenchError | PlatformError, Scope.Scope | CommandExecutor | FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const port = setup.port ?? (yield* freePort)
-    const launch = yield* launchCommand
+    const checkout = setup.checkout ?? repoRoot
+    const launch = yield* launchCommand(checkout)
     const child = yield* spawnNode({
+      cwd: checkout,
       program: setup.fromSources === true ? ["apps/validator/src/main.ts"] : launch.program,
       args: [
         "serve",
@@ -77,6 +107,10 @@ export const startValidator = (
       logFile: setup.logFile,
       nodeFlags: [...launch.flags, ...(setup.nodeFlags ?? [])]
     })
-    yield* waitForHttp(`http://127.0.0.1:${port}/healthz`, Duration.seconds(60))
+    yield* waitForHttp(`http://127.0.0.1:${port}/healthz`, Duration.seconds(60)).pipe(
+      Effect.catchTag("BenchError", (error) =>
+        Effect.flatMap(logTail(setup.logFile), (tail) => new BenchError({ message: `${error.message}; its log ends:\n${tail}` }))
+      )
+    )
     return { child, target: { host: "127.0.0.1", port, hotkey: setup.wallet.address } }
   })
