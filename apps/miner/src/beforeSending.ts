@@ -8,7 +8,9 @@ import { describeToken, type TokenReport, tokenWarnings } from "./tokenReport.js
 
 /** The token report's warnings, one line each, on stderr. */
 export const warnAboutToken = (token: TokenReport) =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.forEach(tokenWarnings(token, now), Console.error, { discard: true }))
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.forEach(tokenWarnings(token, now), (warning) => Console.error(warning), { discard: true })
+  )
 
 /**
  * What GitHub said here, on stderr (stdout is the command's report): whether it accepts

@@ -121,12 +121,13 @@ export const formatSpan = (millis: number): string => {
   return plural(Math.floor(minutes / (24 * 60)), "day")
 }
 
+/** `2026-06-01 00:00 UTC (in 31 days)`, or why there is no such date. */
 const expiryText = (expiresAt: Date | null, nowMs: number): string =>
   expiresAt === null
-    ? "no expiry date"
+    ? "none"
     : expiresAt.getTime() <= nowMs
-      ? `expired ${formatInstant(expiresAt)}`
-      : `expires ${formatInstant(expiresAt)} (in ${formatSpan(expiresAt.getTime() - nowMs)})`
+      ? `${formatInstant(expiresAt)} (passed)`
+      : `${formatInstant(expiresAt)} (in ${formatSpan(expiresAt.getTime() - nowMs)})`
 
 const kindText = (report: TokenReport): string => {
   switch (report.kind) {
@@ -139,16 +140,22 @@ const kindText = (report: TokenReport): string => {
   }
 }
 
+/** `4990/5000 left until 2026-05-01 12:30 UTC`, or `unknown`. */
 const rateLimitText = (rateLimit: RateLimit | null): string =>
   rateLimit === null
-    ? "rate limit unknown"
-    : `rate limit ${rateLimit.remaining}/${rateLimit.limit} left until ${formatInstant(rateLimit.resetAt)}`
+    ? "unknown"
+    : `${rateLimit.remaining}/${rateLimit.limit} left until ${formatInstant(rateLimit.resetAt)}`
 
 /** The report in one line, for stderr before `post` or `ensure` send anything. */
 export const describeToken = (report: TokenReport, nowMs: number): string =>
   [
     `Token: ${kindText(report)}`,
-    ...(report.kind === "unknown" ? [] : [expiryText(report.expiresAt, nowMs), rateLimitText(report.rateLimit)])
+    ...(report.kind === "unknown"
+      ? []
+      : [
+          report.expiresAt === null ? "no expiry date" : `expires ${expiryText(report.expiresAt, nowMs)}`,
+          `rate limit ${rateLimitText(report.rateLimit)}`
+        ])
   ].join("; ")
 
 /** The report field by field, for `miner token`. */
@@ -178,7 +185,7 @@ export const expiryWarning = (report: TokenReport, nowMs: number): string | null
   if (report.expiresAt === null) return null
   const left = report.expiresAt.getTime() - nowMs
   if (left >= Duration.toMillis(Duration.days(expiryWarningDays))) return null
-  return `Warning: this token ${expiryText(report.expiresAt, nowMs)}; validators will then call it invalid. Create a new token before then and run \`pnpm miner ensure\` with it.`
+  return `Warning: this token expires ${expiryText(report.expiresAt, nowMs)}; validators will then call it invalid. Create a new token before then and run \`pnpm miner ensure\` with it.`
 }
 
 /** Every warning the report calls for, scope first. */

@@ -3,7 +3,7 @@ import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Interaction from "../src/Interaction.js"
-import { flakyProxy, subnet, testKey, unavailableServer, writeSnapshot } from "./fixture.js"
+import { flakyProxy, gitHubAnswering, gitHubKnowing, subnet, testKey, unavailableServer, writeSnapshot } from "./fixture.js"
 import { type MinerRun, runMiner } from "./harness.js"
 
 const token = "ghp_ensureToken00000000000000000000000001"
@@ -28,12 +28,9 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
     "posts only where no working PAT is held; waits on inconclusive (nothing sent); asks a silent validator once more",
     () =>
       Effect.gen(function* () {
-        const github = yield* FakeGitHub.scoped
-        github.allow(token, account)
+        const github = yield* gitHubKnowing(token, account)
         // uid 4's GitHub hangs for this token: its check is inconclusive.
-        const hanging = yield* FakeGitHub.scoped
-        hanging.script(token, "user", "hang")
-        hanging.script(token, "graphql", "hang")
+        const hanging = yield* gitHubAnswering(token, "hang")
         const net = yield* subnet([
           { githubUrl: github.url, stored: { pat: token, githubId: "4242" } }, // uid 0: valid → kept
           { githubUrl: github.url }, // uid 2: lost its store → no_pat → posted
@@ -112,8 +109,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
 
   it.scoped("a rejected broadcast is reported with its reason, and the run fails", () =>
     Effect.gen(function* () {
-      const github = yield* FakeGitHub.scoped
-      github.allow(token, account)
+      const github = yield* gitHubKnowing(token, account)
       // This hotkey pinned another GitHub account on uid 1: the validator refuses the new one.
       const net = yield* subnet([{ githubUrl: github.url, stored: { pat: "ghp_other", githubId: "999" } }])
       const run = yield* runMiner(["ensure", ...net.args, "--pat", token, "--github-api-url", github.url])
@@ -129,8 +125,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
 
   it.scoped("the local pre-check first: a token GitHub refuses stops before any validator is called", () =>
     Effect.gen(function* () {
-      const validators = yield* FakeGitHub.scoped
-      validators.allow(token, account)
+      const validators = yield* gitHubKnowing(token, account)
       const refusing = yield* FakeGitHub.scoped
       const net = yield* subnet([{ githubUrl: validators.url }])
       const run = yield* runMiner(["ensure", ...net.args, "--pat", token, "--github-api-url", refusing.url, "--json"])
@@ -154,11 +149,8 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
 
   it.scoped("GitHub unreachable here: nothing to post needs no answer; something to post asks first (--yes agrees)", () =>
     Effect.gen(function* () {
-      const validators = yield* FakeGitHub.scoped
-      validators.allow(token, account)
-      const down = yield* FakeGitHub.scoped
-      down.script(token, "user", { status: 503 })
-      down.script(token, "graphql", { status: 503 })
+      const validators = yield* gitHubKnowing(token, account)
+      const down = yield* gitHubAnswering(token, { status: 503 })
       const net = yield* subnet([{ githubUrl: validators.url, stored: { pat: token, githubId: "4242" } }, { githubUrl: validators.url }])
       const args = ["ensure", ...net.args, "--pat", token, "--github-api-url", down.url]
 
@@ -206,6 +198,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
       const warning = lines.findIndex((line) => line.startsWith("Warning: this token's scopes repo, workflow grant write or admin rights"))
       const posting = lines.findIndex((line) => line.startsWith("Posting the PAT"))
       assert.isTrue(tokenLine >= 0 && warning > tokenLine && posting > warning, "the report and its warning come before anything is sent")
+      assert.isTrue(lines[warning]?.endsWith("and post that one."), lines[warning])
 
       const fine = yield* runMiner([...args, "--pat", fineGrained, "--strict"])
       assert.strictEqual(fine.exitCode, 0, fine.stderr)

@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { type Keypair, keypairFromSeed, writeHotkey } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
 import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { startValidator } from "@gittensor-pat/validator"
@@ -63,6 +64,17 @@ export const silentServer = Effect.acquireRelease(
       server.close(() => resume(Effect.void))
     })
 ).pipe(Effect.map((server) => (server.address() as AddressInfo).port))
+
+/** A fake GitHub for the test's scope that knows `token` as `account`. */
+export const gitHubKnowing = (token: string, account: FakeAccount) =>
+  Effect.tap(FakeGitHub.scoped, (github) => github.allow(token, account))
+
+/** A fake GitHub for the test's scope that answers `token` with `behaviour` on both endpoints. */
+export const gitHubAnswering = (token: string, behaviour: FakeBehaviour) =>
+  Effect.tap(FakeGitHub.scoped, (github) => {
+    github.script(token, "user", behaviour)
+    github.script(token, "graphql", behaviour)
+  })
 
 /** A server on loopback, closed (connections dropped) with the scope. */
 const listening = <S extends Net.Server>(make: () => S, drop: (server: S) => void) =>
