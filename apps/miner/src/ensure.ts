@@ -50,7 +50,10 @@ const ensureValidators = Effect.fn("miner.ensureValidators")(function* (
         ).pipe(Effect.delay(askAgainAfter))
   const checks = first.map((row) => again.find((retry) => retry.uid === row.uid) ?? row)
   const needing = checks.filter((row) => decisions[row.category] === "post")
-  if (needing.length > 0 && !githubVouched) yield* confirmUnchecked(options)
+  if (needing.length > 0 && !githubVouched) {
+    // Under --strict a token is sent only when GitHub has shown that it cannot write.
+    yield* options.strict ? Effect.fail(new GitHubUnreachable()) : confirmUnchecked(options)
+  }
   const broadcasts =
     needing.length === 0
       ? []

@@ -56,7 +56,7 @@ export class TokenCanWrite extends Data.TaggedError("TokenCanWrite")<{
 /** GitHub gave no conclusive answer here, so there is nothing to say about the token. */
 export class GitHubUnreachable extends Data.TaggedError("GitHubUnreachable")<{}> {
   override get message(): string {
-    return "GitHub is unreachable from here (outage, rate limit or network), so nothing can be said about the token yet; retry in a few minutes."
+    return "GitHub is unreachable from here (outage, rate limit or network), so nothing can be said about the token yet and nothing was sent; retry in a few minutes."
   }
 }
 

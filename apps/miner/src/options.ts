@@ -85,7 +85,7 @@ export const ensureOptions = {
   ),
   strict: Options.boolean("strict").pipe(
     Options.withDescription(
-      "Refuse to send a token whose scopes grant write or admin rights on GitHub (exit 1)."
+      "Send the token only once GitHub has shown it cannot write: refuse one whose scopes grant write or admin rights, or whose scopes GitHub could not be asked for (exit 1)."
     )
   )
 }

@@ -163,6 +163,12 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
       assert.strictEqual(declined.exitCode, 1)
       assert.strictEqual(validators.count(token, "graphql"), 2, "uid 0's check in each run, and no broadcast to uid 2")
 
+      // --strict sends only a token GitHub has shown cannot write: --yes does not override it.
+      const strict = yield* runMiner([...args, "--strict", "--yes"])
+      assert.strictEqual(strict.exitCode, 1)
+      assert.include(strict.stderr, "GitHub is unreachable from here (outage, rate limit or network), so nothing can be said about the token yet and nothing was sent")
+      assert.strictEqual(validators.count(token, "graphql"), 3, "one more check of uid 0, still no broadcast")
+
       const yes = yield* runMiner([...args, "--yes"])
       assert.strictEqual(yes.exitCode, 0, yes.stderr)
       assert.match(yes.stdout, /^2\s+\S+\s+no_pat\s+posted: accepted$/m)
