@@ -45,14 +45,18 @@ export const minerOptions = {
   ),
   timeout: Options.float("timeout").pipe(
     Options.optional,
-    Options.withDescription("Seconds to wait for each validator (default 30 for post, 15 for check).")
+    Options.withDescription(
+      "Seconds to wait for each validator (default 30 for post, 15 for check; ensure: 15 for its checks, 30 for its posts)."
+    )
   ),
   yes: Options.boolean("yes").pipe(
     Options.withAlias("y"),
     Options.withDescription("Broadcast without asking when GitHub is unreachable for the local check.")
   ),
   json: Options.boolean("json").pipe(
-    Options.withDescription("Print exactly one JSON document on stdout instead of the table.")
+    Options.withDescription(
+      "Print JSON on stdout instead of the table: exactly one document (with ensure --watch, one per round, each on one line)."
+    )
   )
 }
 
@@ -78,6 +82,7 @@ export interface MinerOptions {
 export const ensureOptions = {
   ...minerOptions,
   watch: Options.text("watch").pipe(
+    Options.withPseudoName("DURATION"),
     Options.optional,
     Options.withDescription(
       "Repeat every DURATION (e.g. 90s, 30m, 1h; at least 10s), ±10 % jitter, until SIGINT/SIGTERM: the first ends it after the current round, a second at once. Backs off from DURATION/8 while GitHub is unreachable from here."
