@@ -26,7 +26,7 @@ const failureDocuments: Readonly<Record<string, (message: string) => Record<stri
 
 /** With `--json`, stdout gets the command's document even when the run never started. */
 const jsonFailure = (argv: ReadonlyArray<string>, message: string) => {
-  const command = argv.slice(2).find((arg) => arg in failureDocuments) ?? "check"
+  const command = argv.slice(2).find((arg) => Object.hasOwn(failureDocuments, arg)) ?? "check"
   const document = failureDocuments[command] ?? failureDocuments.check
   return argv.includes("--json") && document !== undefined
     ? Console.log(JSON.stringify(document(message), null, 2))
