@@ -56,6 +56,11 @@ export const inPlace = (write: (text: string) => void): Progress["Type"] => ({
     })
 })
 
+/** Nothing at all: a watch says one line per round instead. */
+export const silent: Progress["Type"] = {
+  track: () => Effect.succeed({ advance: () => Effect.void, finish: Effect.void })
+}
+
 /** In place when stderr is a terminal, line by line otherwise. */
 export const layerNode: Layer.Layer<Progress> = Layer.sync(Progress, () =>
   process.stderr.isTTY ? inPlace((text) => process.stderr.write(text)) : lines

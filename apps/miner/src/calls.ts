@@ -61,16 +61,19 @@ const callOne = <F, C extends string, N extends SynapseName>(
   )
 }
 
-/** Calls every validator of the plan at once, showing progress on stderr; rows in uid order. */
+/**
+ * Calls every validator of the plan at once, showing progress on stderr under `label`
+ * (by default what the survey does); rows in uid order.
+ */
 export const callValidators = Effect.fn("miner.callValidators")(function* <
   F,
   C extends string,
   N extends SynapseName
->(survey: Survey<F, C, N>, plan: CallPlan, fields: SynapseFields[N]) {
+>(survey: Survey<F, C, N>, plan: CallPlan, fields: SynapseFields[N], label?: string) {
   const progress = yield* Progress
   const tracker = yield* progress.track(
     plan.validators.length,
-    survey.command === "post" ? "Posting the PAT" : "Checking the PAT"
+    label ?? (survey.command === "post" ? "Posting the PAT" : "Checking the PAT")
   )
   const rows = yield* Effect.forEach(
     plan.validators,

@@ -18,6 +18,7 @@ const localNote = (options: MinerOptions, rows: ReadonlyArray<{ readonly categor
     onNone: () => Effect.succeedNone,
     onSome: (pat) =>
       checkLocally(pat, options).pipe(
+        Effect.map(({ verdict }) => verdict),
         Effect.map(
           LocalVerdict.$match({
             Usable: ({ login }): Option.Option<string> =>

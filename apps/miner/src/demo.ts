@@ -1,7 +1,8 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { maskPat } from "@gittensor-pat/core"
+import { FileSystem } from "@effect/platform"
 import { Clock, ConfigProvider, Console, Effect } from "effect"
-import { demoPat, startDemoSubnet } from "./demoSubnet.js"
+import { demoAccount, demoPat, startDemoSubnet } from "./demoSubnet.js"
 import { layerNode, runCli } from "./run.js"
 
 const rule = "─".repeat(78)
@@ -22,7 +23,7 @@ const scenario = Effect.gen(function* () {
   const args = subnet.minerArgs
   yield* Console.log(
     [
-      "gittensor-pat demo: a miner hands its GitHub PAT to a validator and checks it, all on loopback.",
+      "gittensor-pat demo: a miner hands its GitHub PAT to a validator, checks it, and keeps it held, all on loopback.",
       `  fake GitHub     ${subnet.github.url}`,
       `  validator       ${subnet.validator.url} (dev hotkey ${subnet.validator.hotkey}, uid 0)`,
       `  PAT store       ${subnet.storeFile}`,
@@ -30,12 +31,18 @@ const scenario = Effect.gen(function* () {
     ].join("\n")
   )
   yield* step(
-    "1. post: the miner checks its PAT with GitHub, then broadcasts it",
-    "The validator asks GitHub who owns the token and runs a test query before storing it.",
+    "1. token: what can this token do? Nothing is sent to any validator",
+    "Read from GitHub's own answer. This token has public_repo, a scope that can push to your repositories: the report warns, because every validator receives the token.",
+    ["token", "--github-api-url", subnet.github.url],
+    true
+  )
+  yield* step(
+    "2. post: the miner checks its PAT with GitHub, then broadcasts it",
+    "The same token report comes first. The validator asks GitHub who owns the token and runs a test query before storing it.",
     ["post", ...args],
     true
   )
-  yield* step("2. check: does the validator hold a working PAT?", "GitHub answers normally.", ["check", ...args])
+  yield* step("3. check: does the validator hold a working PAT?", "GitHub answers normally.", ["check", ...args])
   const githubAnswers = (status: number, message: string) =>
     Effect.sync(() => {
       for (const endpoint of ["user", "graphql"] as const) {
@@ -44,13 +51,32 @@ const scenario = Effect.gen(function* () {
     })
   yield* githubAnswers(503, "Service Unavailable")
   yield* step(
-    "3. check during a GitHub outage (every answer is 503)",
+    "4. check during a GitHub outage (every answer is 503)",
     "A temporary GitHub problem is never reported as an invalid PAT: the answer is inconclusive.",
     ["check", ...args]
   )
+  yield* step(
+    "5. ensure during the outage",
+    "ensure posts only where the PAT is missing or invalid. Inconclusive means the validator may well hold a working token: it waits, and nothing is sent.",
+    ["ensure", ...args],
+    true
+  )
+  const fs = yield* FileSystem.FileSystem
+  yield* Effect.sync(() => {
+    subnet.github.reset()
+    subnet.github.allow(demoPat, demoAccount)
+  })
+  yield* fs.writeFileString(subnet.storeFile, "[]")
+  yield* step(
+    "6. GitHub is back, but the validator lost its store (its file is emptied, as after a restart on a fresh disk)",
+    "ensure finds no PAT there and posts it again.",
+    ["ensure", ...args],
+    true
+  )
+  yield* step("7. ensure again", "The validator holds a working PAT: it is kept, nothing is sent.", ["ensure", ...args], true)
   yield* githubAnswers(401, "Bad credentials")
   yield* step(
-    "4. check after the token was revoked (GitHub answers 401)",
+    "8. check after the token was revoked (GitHub answers 401)",
     "Now GitHub has refused the token conclusively: the PAT is invalid and must be replaced.",
     ["check", ...args]
   )

@@ -2,13 +2,19 @@ import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { devMinerKey, devValidatorKey, MetagraphSnapshot, writeHotkey } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { type FakeAccount, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { EXAMPLE_METAGRAPH, startValidator } from "@gittensor-pat/validator"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 
 /** The demo miner's GitHub token: fake, known only to the fake GitHub. */
 export const demoPat = "ghp_demoToken000000000000000000000000dem0"
+
+/**
+ * Whom the fake GitHub says the demo token belongs to, and what it says of the token: a
+ * classic token with `public_repo`, a scope that can push, so the demo shows the warning.
+ */
+export const demoAccount: FakeAccount = { id: 583231, login: "demo-miner", scopes: ["public_repo"] }
 
 /** The example metagraph with the dev validator's axon moved to `port`. */
 const withValidatorPort = (text: string, port: number): string => {
@@ -35,7 +41,7 @@ export const startDemoSubnet = Effect.gen(function* () {
   const example = yield* fs.readFileString(EXAMPLE_METAGRAPH)
   yield* fs.writeFileString(metagraph, example)
   const github = yield* FakeGitHub.scoped
-  github.allow(demoPat, { id: 583231, login: "demo-miner" })
+  github.allow(demoPat, demoAccount)
   const wallet = { path: join(root, "wallets"), name: "miner", hotkey: "default" }
   yield* writeHotkey(wallet, yield* devMinerKey(1))
   const keypair = yield* devValidatorKey

@@ -28,7 +28,7 @@ export class PatRejectedByGitHub extends Data.TaggedError("PatRejectedByGitHub")
   readonly reason: string
 }> {
   override get message(): string {
-    return `GitHub rejected this PAT: ${this.reason}. Nothing was sent to validators; create a working token (classic with public_repo, or fine-grained with 'Public Repositories (read-only)') and post again.`
+    return `GitHub rejected this PAT: ${this.reason}. Nothing was sent to validators; create a working token (classic with no scope, or fine-grained with 'Public Repositories (read-only)') and post again.`
   }
 }
 
@@ -40,6 +40,30 @@ export class BroadcastNotConfirmed extends Data.TaggedError("BroadcastNotConfirm
     return this.interactive
       ? "Nothing was sent. GitHub was unreachable for the local check; retry later, or pass --yes to broadcast without it."
       : "GitHub is unreachable, so the PAT could not be checked locally; nothing was sent. Retry later, or pass --yes to broadcast anyway."
+  }
+}
+
+/** `--strict`: the token could change things on GitHub, so it was not sent. */
+export class TokenCanWrite extends Data.TaggedError("TokenCanWrite")<{
+  readonly scopes: ReadonlyArray<string>
+  readonly advice: string
+}> {
+  override get message(): string {
+    return `Nothing was sent (--strict): this token's scopes ${this.scopes.join(", ")} grant write or admin rights on GitHub. ${this.advice}`
+  }
+}
+
+/** GitHub gave no conclusive answer here, so there is nothing to say about the token. */
+export class GitHubUnreachable extends Data.TaggedError("GitHubUnreachable")<{}> {
+  override get message(): string {
+    return "GitHub is unreachable from here (outage, rate limit or network), so nothing can be said about the token yet and nothing was sent; retry in a few minutes."
+  }
+}
+
+/** `--watch` was stopped by a second signal, in the middle of a round. */
+export class StoppedAtOnce extends Data.TaggedError("StoppedAtOnce")<{}> {
+  override get message(): string {
+    return "Stopped at once by a second signal: the round in progress was cut short, and what it sent may not have been answered. Run `pnpm miner ensure` to see where things stand."
   }
 }
 
@@ -70,6 +94,9 @@ export type MinerError =
   | NoEligibleValidators
   | PatRejectedByGitHub
   | BroadcastNotConfirmed
+  | TokenCanWrite
+  | GitHubUnreachable
+  | StoppedAtOnce
   | PatMissing
   | BadUsage
   | Unsuccessful
@@ -82,6 +109,9 @@ export const exitCodeOf: (error: MinerError) => 1 | 2 = Match.typeTags<MinerErro
   NoEligibleValidators: () => 1,
   PatRejectedByGitHub: () => 1,
   BroadcastNotConfirmed: () => 1,
+  TokenCanWrite: () => 1,
+  GitHubUnreachable: () => 1,
+  StoppedAtOnce: () => 1,
   Unsuccessful: () => 1,
   PatMissing: () => 2,
   BadUsage: () => 2

@@ -25,7 +25,7 @@ export const minerOptions = {
     Options.withFallbackConfig(Config.redacted("GITTENSOR_MINER_PAT")),
     Options.optional,
     Options.withDescription(
-      "GitHub personal access token (or env GITTENSOR_MINER_PAT). `post` asks for it, hidden, when neither is set; it is never printed."
+      "GitHub personal access token (or env GITTENSOR_MINER_PAT). `post`, `ensure` and `token` ask for it, hidden, when neither is set and stdin is a terminal; it is never printed."
     )
   ),
   minVtrust: Options.float("min-vtrust").pipe(
@@ -45,18 +45,22 @@ export const minerOptions = {
   ),
   timeout: Options.float("timeout").pipe(
     Options.optional,
-    Options.withDescription("Seconds to wait for each validator (default 30 for post, 15 for check).")
+    Options.withDescription(
+      "Seconds to wait for each validator (default 30 for post, 15 for check; ensure: 15 for its checks, 30 for its posts)."
+    )
   ),
   yes: Options.boolean("yes").pipe(
     Options.withAlias("y"),
     Options.withDescription("Broadcast without asking when GitHub is unreachable for the local check.")
   ),
   json: Options.boolean("json").pipe(
-    Options.withDescription("Print exactly one JSON document on stdout instead of the table.")
+    Options.withDescription(
+      "Print JSON on stdout instead of the table: exactly one document (with ensure --watch, one per round, each on one line)."
+    )
   )
 }
 
-/** The parsed flags of either command. */
+/** The parsed flags of `post` and `check`. */
 export interface MinerOptions {
   readonly walletName: string
   readonly walletHotkey: string
@@ -70,3 +74,39 @@ export interface MinerOptions {
   readonly yes: boolean
   readonly json: boolean
 }
+
+// ── ensure and token ────────────────────────────────────────────────────────
+// Kept together, below the shared flags, so that changes to those merge cleanly.
+
+/** `ensure`: the flags of `post`, then `--watch` and `--strict`. */
+export const ensureOptions = {
+  ...minerOptions,
+  watch: Options.text("watch").pipe(
+    Options.withPseudoName("DURATION"),
+    Options.optional,
+    Options.withDescription(
+      "Repeat every DURATION (e.g. 90s, 30m, 1h; at least 10s), ±10 % jitter, until SIGINT/SIGTERM: the first ends it after the current round, a second at once. Backs off from DURATION/8 while GitHub is unreachable from here."
+    )
+  ),
+  strict: Options.boolean("strict").pipe(
+    Options.withDescription(
+      "Send the token only once GitHub has shown it cannot write: refuse one whose scopes grant write or admin rights, or whose scopes GitHub could not be asked for (exit 1)."
+    )
+  )
+}
+
+/** The parsed flags of `ensure`. */
+export interface EnsureOptions extends MinerOptions {
+  readonly watch: Option.Option<string>
+  readonly strict: boolean
+}
+
+/** `token`: which token, which GitHub, which output. */
+export const tokenOptions = {
+  pat: minerOptions.pat,
+  githubApiUrl: minerOptions.githubApiUrl,
+  json: minerOptions.json
+}
+
+/** The parsed flags of `token`. */
+export type TokenOptions = Pick<MinerOptions, "pat" | "githubApiUrl" | "json">

@@ -2,6 +2,7 @@ import type { SynapseName } from "@gittensor-pat/axon"
 import { Console, Effect } from "effect"
 import { type MinerError, Unsuccessful } from "./errors.js"
 import { type Report, renderReport, succeeded, toDocument } from "./report.js"
+import type { Skipped } from "./selection.js"
 import type { Survey } from "./surveys.js"
 import { renderSkipped } from "./table.js"
 
@@ -36,13 +37,24 @@ export const reportFailure = <F extends Reportable, C extends string, N extends 
   survey: Survey<F, C, N>,
   json: boolean,
   error: MinerError
+): Effect.Effect<void> => reportFailureAs((message, skipped) => failureDocument(survey, message, skipped), json, error)
+
+/** `reportFailure` for any command: `document` is its `--json` document for a run that stopped. */
+export const reportFailureAs = (
+  document: (message: string, skipped: ReadonlyArray<Skipped>) => Record<string, unknown>,
+  json: boolean,
+  error: MinerError
 ): Effect.Effect<void> => {
   if (error._tag === "Unsuccessful") {
     return Effect.void
   }
-  const skipped = error._tag === "NoEligibleValidators" ? error.skipped : []
+  const skipped = skippedOf(error)
   return Effect.all([
     Console.error([`Error: ${error.message}`, renderSkipped(skipped)].filter((t) => t !== "").join("\n")),
-    json ? Console.log(JSON.stringify(failureDocument(survey, error.message, skipped), null, 2)) : Effect.void
+    json ? Console.log(JSON.stringify(document(error.message, skipped), null, 2)) : Effect.void
   ])
 }
+
+/** The neurons a failure left out, when it is about them. */
+export const skippedOf = (error: MinerError): ReadonlyArray<Skipped> =>
+  error._tag === "NoEligibleValidators" ? error.skipped : []

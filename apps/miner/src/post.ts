@@ -1,47 +1,25 @@
-import { Console, Effect, Option } from "effect"
+import { Effect } from "effect"
+import { confirmUnchecked, reportLocalCheck, vetToken } from "./beforeSending.js"
 import { callValidators } from "./calls.js"
-import { BroadcastNotConfirmed, PatRejectedByGitHub } from "./errors.js"
-import { Interaction } from "./Interaction.js"
 import type { MinerOptions } from "./options.js"
 import { emitReport, reportFailure } from "./output.js"
 import { resolvePat } from "./pat.js"
-import { checkLocally, type LocalVerdict } from "./precheck.js"
+import { checkLocally } from "./precheck.js"
 import { prepare } from "./prepare.js"
 import { postSurvey } from "./surveys.js"
 
-const unreachableNote = "GitHub is unreachable from here, so the PAT could not be checked locally"
-
 /**
- * Settles the local verdict: a rejected PAT stops the run; an unreachable GitHub asks
- * whether to broadcast anyway (`--yes` and `--json` do not ask). The login, when known.
+ * `miner post`: check the PAT locally and report what GitHub says of the token, then hand
+ * it to every eligible validator.
  */
-const decide = Effect.fn("miner.decide")(function* (verdict: LocalVerdict, options: MinerOptions) {
-  switch (verdict._tag) {
-    case "Usable":
-      yield* Console.error(`GitHub accepts this PAT (login ${verdict.login}).`)
-      return verdict.login
-    case "Rejected":
-      return yield* new PatRejectedByGitHub({ reason: verdict.reason })
-    case "Unreachable": {
-      if (options.yes || options.json) {
-        yield* Console.error(`${unreachableNote}; broadcasting anyway.`)
-        return null
-      }
-      const answer = yield* (yield* Interaction).confirm(`${unreachableNote}. Broadcast it anyway?`)
-      return yield* Option.match(answer, {
-        onNone: () => Effect.fail(new BroadcastNotConfirmed({ interactive: false })),
-        onSome: (yes) => (yes ? Effect.succeed(null) : Effect.fail(new BroadcastNotConfirmed({ interactive: true })))
-      })
-    }
-  }
-})
-
-/** `miner post`: check the PAT locally, then hand it to every eligible validator. */
 export const post = (options: MinerOptions) =>
   Effect.gen(function* () {
     const { keypair, selection, timeoutSeconds } = yield* prepare(options, postSurvey.defaultTimeoutSeconds)
     const pat = yield* resolvePat(options.pat)
-    const githubLogin = yield* decide(yield* checkLocally(pat, options), options)
+    const local = yield* checkLocally(pat, options)
+    yield* reportLocalCheck(local)
+    const githubLogin = yield* vetToken(local, false)
+    if (githubLogin === null) yield* confirmUnchecked(options)
     const rows = yield* callValidators(
       postSurvey,
       { keypair, validators: selection.eligible, timeoutSeconds },

@@ -7,23 +7,31 @@ import { cli } from "./commands.js"
 import { exitCodeOf } from "./errors.js"
 import * as Interaction from "./Interaction.js"
 import * as Progress from "./Progress.js"
+import { ensureFailureDocument } from "./ensure.js"
 import { failureDocument } from "./output.js"
+import * as StopSignals from "./StopSignals.js"
 import { checkSurvey, postSurvey } from "./surveys.js"
+import { tokenFailureDocument } from "./token.js"
 
 /** CONTRACT §9's exit codes: 0 success, 1 a failure the user can act on, 2 bad usage. */
 export type ExitCode = 0 | 1 | 2
 
+/** Each command's `--json` document for a run that never started. */
+const failureDocuments: Readonly<Record<string, (message: string) => Record<string, unknown>>> = {
+  post: (message) => failureDocument(postSurvey, message),
+  check: (message) => failureDocument(checkSurvey, message),
+  ensure: (message) => ensureFailureDocument(message, []),
+  token: tokenFailureDocument
+}
+
 /** With `--json`, stdout gets the command's document even when the run never started. */
-const jsonFailure = (argv: ReadonlyArray<string>, message: string) =>
-  argv.includes("--json")
-    ? Console.log(
-        JSON.stringify(
-          argv.includes("post") ? failureDocument(postSurvey, message) : failureDocument(checkSurvey, message),
-          null,
-          2
-        )
-      )
+const jsonFailure = (argv: ReadonlyArray<string>, message: string) => {
+  const command = argv.slice(2).find((arg) => Object.hasOwn(failureDocuments, arg)) ?? "check"
+  const document = failureDocuments[command] ?? failureDocuments.check
+  return argv.includes("--json") && document !== undefined
+    ? Console.log(JSON.stringify(document(message), null, 2))
     : Effect.void
+}
 
 /** Bad usage exits 2; @effect/cli has already printed the problem on stderr. */
 const badUsage = (argv: ReadonlyArray<string>, error: ValidationError.ValidationError) =>
@@ -52,9 +60,10 @@ export const runCli = (argv: ReadonlyArray<string>) =>
     Effect.provide(logsToStderr)
   )
 
-/** What the CLI needs from Node: files, terminal, HTTP client, progress and prompts. */
+/** What the CLI needs from Node: files, terminal, HTTP client, progress, prompts and signals. */
 export const layerNode = Layer.mergeAll(
   Progress.layerNode,
   Interaction.layerNode,
-  NodeHttpClient.layerUndici
+  NodeHttpClient.layerUndici,
+  StopSignals.layerNode
 ).pipe(Layer.provideMerge(NodeContext.layer))

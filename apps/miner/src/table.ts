@@ -16,20 +16,11 @@ export const hotkeyPrefix = (hotkey: string): string =>
 
 const headerCells: ReadonlyArray<string> = ["UID", "HOTKEY", "STATUS", "REASON"]
 
-const cells = (row: TableRow): ReadonlyArray<string> => [
-  String(row.uid),
-  hotkeyPrefix(row.hotkey),
-  row.status,
-  row.reason
-]
-
-/** Rows as aligned columns under a header; the last column is left ragged. */
-export const renderTable = (rows: ReadonlyArray<TableRow>): string => {
-  const lines = [headerCells, ...rows.map(cells)]
-  const widths = [0, 1, 2].map((column) =>
-    Math.max(...lines.map((line) => (line[column] ?? "").length))
-  )
-  return lines
+/** Lines of cells as aligned columns under `header`; the last column is left ragged. */
+export const renderColumns = (header: ReadonlyArray<string>, lines: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const all = [header, ...lines]
+  const widths = header.slice(0, -1).map((_, column) => Math.max(...all.map((line) => (line[column] ?? "").length)))
+  return all
     .map((line) =>
       line
         .map((cell, column) => (column < widths.length ? cell.padEnd(widths[column] ?? 0) : cell))
@@ -38,6 +29,13 @@ export const renderTable = (rows: ReadonlyArray<TableRow>): string => {
     )
     .join("\n")
 }
+
+/** Rows as aligned columns under a header; the last column is left ragged. */
+export const renderTable = (rows: ReadonlyArray<TableRow>): string =>
+  renderColumns(
+    headerCells,
+    rows.map((row) => [String(row.uid), hotkeyPrefix(row.hotkey), row.status, row.reason])
+  )
 
 /** Above this many, skipped neurons are summarised by reason instead of listed one by one. */
 const listedSkippedLimit = 12

@@ -1,9 +1,11 @@
 import * as Http from "node:http"
+import * as Net from "node:net"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { type Keypair, keypairFromSeed, writeHotkey } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
 import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { startValidator } from "@gittensor-pat/validator"
@@ -62,6 +64,74 @@ export const silentServer = Effect.acquireRelease(
       server.close(() => resume(Effect.void))
     })
 ).pipe(Effect.map((server) => (server.address() as AddressInfo).port))
+
+/** A fake GitHub for the test's scope that knows `token` as `account`. */
+export const gitHubKnowing = (token: string, account: FakeAccount) =>
+  Effect.tap(FakeGitHub.scoped, (github) => github.allow(token, account))
+
+/** A fake GitHub for the test's scope that answers `token` with `behaviour` on both endpoints. */
+export const gitHubAnswering = (token: string, behaviour: FakeBehaviour) =>
+  Effect.tap(FakeGitHub.scoped, (github) => {
+    github.script(token, "user", behaviour)
+    github.script(token, "graphql", behaviour)
+  })
+
+/** A server on loopback, closed (connections dropped) with the scope. */
+const listening = <S extends Net.Server>(make: () => S, drop: (server: S) => void) =>
+  Effect.acquireRelease(
+    Effect.async<S>((resume) => {
+      const server = make()
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        drop(server)
+        server.close(() => resume(Effect.void))
+      })
+  )
+
+/** A web server that is not an axon: every request gets 503 at once. Counts the requests. */
+export const unavailableServer = Effect.gen(function* () {
+  let requests = 0
+  const server = yield* listening(
+    () =>
+      Http.createServer((_, response) => {
+        requests++
+        response.writeHead(503, { "content-type": "application/json" }).end('{"message":"Service Unavailable"}')
+      }),
+    (s) => s.closeAllConnections()
+  )
+  return { port: (server.address() as AddressInfo).port, requests: () => requests }
+})
+
+/**
+ * A TCP proxy to `port` that drops its first `drops` connections the moment they open: a
+ * validator that did not answer once, then does.
+ */
+export const flakyProxy = (port: number, drops = 1) =>
+  Effect.gen(function* () {
+    let connections = 0
+    const sockets = new Set<Net.Socket>()
+    const server = yield* listening(
+      () =>
+        Net.createServer((client) => {
+          sockets.add(client)
+          client.once("close", () => sockets.delete(client))
+          connections++
+          if (connections <= drops) return client.destroy()
+          const upstream = Net.connect(port, "127.0.0.1")
+          sockets.add(upstream)
+          upstream.once("close", () => sockets.delete(upstream))
+          client.pipe(upstream).pipe(client)
+          client.on("error", () => upstream.destroy())
+          upstream.on("error", () => client.destroy())
+        }),
+      () => {
+        for (const socket of sockets) socket.destroy()
+      }
+    )
+    return { port: (server.address() as AddressInfo).port, connections: () => connections }
+  })
 
 /**
  * A subnet on loopback: the miner (uid 1, wallet written under a temp folder) and one

@@ -5,6 +5,7 @@ import { ConfigProvider, type Console, Effect, Layer } from "effect"
 import { Interaction, unattended } from "../src/Interaction.js"
 import * as Progress from "../src/Progress.js"
 import { runCli } from "../src/run.js"
+import * as StopSignals from "../src/StopSignals.js"
 
 /** What one in-process run of the CLI printed, and how it exited. */
 export interface MinerRun {
@@ -24,6 +25,10 @@ export const runMiner = (
     readonly env?: Record<string, string>
     readonly interaction?: Layer.Layer<Interaction>
     readonly progress?: Layer.Layer<Progress.Progress>
+    /** Where stop signals come from (none arrive by default). */
+    readonly signals?: Layer.Layer<StopSignals.StopSignals>
+    /** Sees each stderr line as it is written, e.g. to send a signal at the right moment. */
+    readonly onStderr?: (line: string) => void
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -31,7 +36,11 @@ export const runMiner = (
     const stderr: Array<string> = []
     const base = yield* Effect.console
     const toOut = (...args: ReadonlyArray<unknown>) => void stdout.push(format(...args))
-    const toErr = (...args: ReadonlyArray<unknown>) => void stderr.push(format(...args))
+    const toErr = (...args: ReadonlyArray<unknown>) => {
+      const line = format(...args)
+      stderr.push(line)
+      options.onStderr?.(line)
+    }
     const captured: Console.Console = {
       ...base,
       log: (...args) => Effect.sync(() => toOut(...args)),
@@ -43,6 +52,7 @@ export const runMiner = (
     const layer = Layer.mergeAll(
       options.progress ?? Progress.layerLines,
       options.interaction ?? Layer.succeed(Interaction, unattended),
+      options.signals ?? StopSignals.layerNever,
       NodeHttpClient.layerUndici,
       NodeContext.layer
     )

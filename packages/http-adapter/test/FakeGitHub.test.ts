@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process"
 import { once } from "node:events"
+import { type IncomingHttpHeaders, get as httpGet } from "node:http"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
@@ -30,6 +31,53 @@ describe("the fake GitHub, from plain async code", () => {
     fake.allow("tok", { id: 42, login: "octocat" })
     assert.deepInclude(await (await get(fake.url, "tok")).json(), { id: 42, login: "octocat" })
     assert.deepStrictEqual(await (await graphql(fake.url, "tok")).json(), { data: { viewer: { login: "octocat" } } })
+  })
+
+  it("sends the token's scopes, expiry and rate limit as GitHub does, on both endpoints and both paths", async () => {
+    fake.allow("classic", {
+      id: 1,
+      login: "a",
+      scopes: ["repo", "read:org"],
+      expiresAt: "2026-06-01 00:00:00 UTC",
+      rateLimit: { limit: 5000, remaining: 4321, reset: 1780000000 }
+    })
+    fake.allow("plain", { id: 2, login: "b" })
+    fake.allow("fine", { id: 3, login: "c", scopes: null })
+    // Without keep-alive node:http asks to close the connection, so the fake answers it
+    // through node:http instead of its fast path: both must send the same headers.
+    const closing = (token: string) =>
+      new Promise<IncomingHttpHeaders>((resolve, reject) => {
+        httpGet(`${fake.url}/user`, { agent: false, headers: { authorization: `token ${token}` } }, (response) => {
+          response.resume()
+          resolve(response.headers)
+        }).on("error", reject)
+      })
+    const classic = (await get(fake.url, "classic")).headers
+    assert.strictEqual(classic.get("x-oauth-scopes"), "repo, read:org")
+    assert.strictEqual(classic.get("github-authentication-token-expiration"), "2026-06-01 00:00:00 UTC")
+    assert.strictEqual(classic.get("x-ratelimit-limit"), "5000")
+    assert.strictEqual(classic.get("x-ratelimit-remaining"), "4321")
+    assert.strictEqual(classic.get("x-ratelimit-reset"), "1780000000")
+    assert.deepInclude(await closing("classic"), {
+      "x-oauth-scopes": "repo, read:org",
+      "github-authentication-token-expiration": "2026-06-01 00:00:00 UTC",
+      "x-ratelimit-remaining": "4321"
+    })
+    assert.strictEqual((await graphql(fake.url, "classic")).headers.get("x-oauth-scopes"), "repo, read:org")
+
+    const plain = (await get(fake.url, "plain")).headers
+    assert.strictEqual(plain.get("x-oauth-scopes"), "", "a classic token with no scope gets an empty header")
+    assert.isNull(plain.get("github-authentication-token-expiration"))
+    assert.strictEqual(plain.get("x-ratelimit-limit"), "5000")
+    assert.isAbove(Number(plain.get("x-ratelimit-reset")), Date.now() / 1000)
+
+    assert.isNull((await get(fake.url, "fine")).headers.get("x-oauth-scopes"), "a fine-grained token gets none")
+    assert.notProperty(await closing("fine"), "x-oauth-scopes")
+    const remote = remoteFakeGitHub(fake.url)
+    await remote.allow("remote", { id: 4, login: "d", scopes: ["gist"], expiresAt: "2026-07-01 00:00:00 +0200" })
+    const remoteHeaders = (await get(fake.url, "remote")).headers
+    assert.strictEqual(remoteHeaders.get("x-oauth-scopes"), "gist")
+    assert.strictEqual(remoteHeaders.get("github-authentication-token-expiration"), "2026-07-01 00:00:00 +0200")
   })
 
   it("plays a sequence whose last step repeats, counting per token and endpoint", async () => {

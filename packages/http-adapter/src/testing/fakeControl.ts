@@ -5,7 +5,17 @@ import { type FakeAccount, FakeBehaviour, FakeEndpoint, type FakeScript } from "
 export const controlPrefix = "/__fake/"
 
 const Commands = {
-  allow: Schema.Struct({ token: Schema.String, id: Schema.Union(Schema.Number, Schema.String), login: Schema.String }),
+  allow: Schema.Struct({
+    token: Schema.String,
+    id: Schema.Union(Schema.Number, Schema.String),
+    login: Schema.String,
+    scopes: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true }),
+    expiresAt: Schema.optionalWith(Schema.String, { exact: true }),
+    rateLimit: Schema.optionalWith(
+      Schema.Struct({ limit: Schema.Number, remaining: Schema.Number, reset: Schema.Number }),
+      { exact: true }
+    )
+  }),
   script: Schema.Struct({
     token: Schema.String,
     endpoint: FakeEndpoint,
@@ -35,7 +45,7 @@ const decoded = <A, I>(schema: Schema.Schema<A, I>, input: unknown, apply: (comm
 export const handleControl = (script: FakeScript, command: string, input: unknown): ControlReply => {
   switch (command) {
     case "allow":
-      return decoded(Commands.allow, input, ({ token, id, login }) => script.allow(token, { id, login }))
+      return decoded(Commands.allow, input, ({ token, ...account }) => script.allow(token, account))
     case "script":
       return decoded(Commands.script, input, ({ token, endpoint, behaviour }) =>
         script.script(token, endpoint, behaviour)

@@ -22,10 +22,26 @@ export type FakeAnswer = typeof FakeAnswer.Type
 export const FakeBehaviour = Schema.Union(Schema.Literal("hang", "reset"), FakeAnswer)
 export type FakeBehaviour = typeof FakeBehaviour.Type
 
-/** The GitHub account an allowed token belongs to. */
+/** GitHub's rate-limit headers for a token; `reset` in epoch seconds, as GitHub sends it. */
+export interface FakeRateLimit {
+  readonly limit: number
+  readonly remaining: number
+  readonly reset: number
+}
+
+/** The GitHub account an allowed token belongs to, and what GitHub's headers say of the token. */
 export interface FakeAccount {
   readonly id: number | string
   readonly login: string
+  /**
+   * The token's classic scopes, sent as `x-oauth-scopes` (default: none, an empty header).
+   * `null` sends no such header, as GitHub does for a fine-grained token.
+   */
+  readonly scopes?: ReadonlyArray<string> | null
+  /** Sent as `github-authentication-token-expiration`, e.g. `2026-06-01 00:00:00 UTC`. */
+  readonly expiresAt?: string
+  /** Sent as `x-ratelimit-*` (default: 5000, 4999 remaining, reset an hour after `allow`). */
+  readonly rateLimit?: FakeRateLimit
 }
 
 /** GitHub's answer to a token it does not know. */
@@ -34,10 +50,34 @@ export const badCredentials: FakeAnswer = {
   json: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" }
 }
 
-const accountAnswer = (endpoint: FakeEndpoint, account: FakeAccount): FakeAnswer =>
-  endpoint === "user"
-    ? { status: 200, json: { login: account.login, id: account.id, type: "User" } }
-    : { status: 200, json: { data: { viewer: { login: account.login } } } }
+const defaultRateLimit = (): FakeRateLimit => ({
+  limit: 5000,
+  remaining: 4999,
+  reset: Math.floor(Date.now() / 1000) + 3600
+})
+
+/** The headers GitHub sends about the token itself, on both endpoints. */
+const tokenHeaders = (
+  endpoint: FakeEndpoint,
+  account: FakeAccount,
+  rateLimit: FakeRateLimit
+): Record<string, string> => ({
+  ...(account.scopes === null ? {} : { "x-oauth-scopes": (account.scopes ?? []).join(", ") }),
+  ...(account.expiresAt === undefined ? {} : { "github-authentication-token-expiration": account.expiresAt }),
+  "x-ratelimit-limit": String(rateLimit.limit),
+  "x-ratelimit-remaining": String(rateLimit.remaining),
+  "x-ratelimit-reset": String(rateLimit.reset),
+  "x-ratelimit-resource": endpoint === "user" ? "core" : "graphql"
+})
+
+const accountAnswer = (endpoint: FakeEndpoint, account: FakeAccount, rateLimit: FakeRateLimit): FakeAnswer => ({
+  status: 200,
+  headers: tokenHeaders(endpoint, account, rateLimit),
+  json:
+    endpoint === "user"
+      ? { login: account.login, id: account.id, type: "User" }
+      : { data: { viewer: { login: account.login } } }
+})
 
 const key = (token: string, endpoint: FakeEndpoint) => `${endpoint} ${token}`
 
@@ -54,7 +94,7 @@ const badCredentialsBytes = answerBytes(badCredentials)
  * Decides the behaviour of each request; knows nothing of sockets.
  */
 export class FakeScript {
-  private readonly accounts = new Map<string, FakeAccount>()
+  private readonly accounts = new Map<string, { readonly account: FakeAccount; readonly rateLimit: FakeRateLimit }>()
   private readonly scripts = new Map<string, { steps: ReadonlyArray<FakeBehaviour>; next: number }>()
   private readonly counts = new Map<string, number>()
   private readonly prepared = new Map<string, Buffer>()
@@ -62,9 +102,10 @@ export class FakeScript {
 
   /** Lets `token` through on both endpoints as `account`. */
   allow(token: string, account: FakeAccount): void {
-    this.accounts.set(token, account)
+    const rateLimit = account.rateLimit ?? defaultRateLimit()
+    this.accounts.set(token, { account, rateLimit })
     for (const endpoint of FakeEndpoint.literals) {
-      this.prepared.set(key(token, endpoint), answerBytes(accountAnswer(endpoint, account)))
+      this.prepared.set(key(token, endpoint), answerBytes(accountAnswer(endpoint, account, rateLimit)))
     }
   }
 
@@ -123,7 +164,7 @@ export class FakeScript {
   }
 
   private defaultAnswer(token: string, endpoint: FakeEndpoint): FakeAnswer {
-    const account = this.accounts.get(token)
-    return account === undefined ? badCredentials : accountAnswer(endpoint, account)
+    const allowed = this.accounts.get(token)
+    return allowed === undefined ? badCredentials : accountAnswer(endpoint, allowed.account, allowed.rateLimit)
   }
 }
