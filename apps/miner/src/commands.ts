@@ -25,8 +25,10 @@ export const minerCommand = Command.make("miner").pipe(
 
 const examples = HelpDoc.blocks([
   HelpDoc.h1("EXAMPLES"),
-  HelpDoc.p("Post the PAT from the environment to the validators of a metagraph snapshot:"),
-  HelpDoc.p("  GITTENSOR_MINER_PAT=ghp_… pnpm miner post --wallet.name miner --wallet.hotkey default --metagraph metagraph.json"),
+  HelpDoc.p("Post the PAT from the environment to the validators of subnet 74, read from finney:"),
+  HelpDoc.p("  GITTENSOR_MINER_PAT=ghp_… pnpm miner post --wallet.name miner --wallet.hotkey default"),
+  HelpDoc.p("Check, reading the metagraph from your own node, with a snapshot file as the fallback:"),
+  HelpDoc.p("  pnpm miner check --subtensor.chain_endpoint ws://127.0.0.1:9944 --metagraph metagraph.json"),
   HelpDoc.p("Post, asked for the PAT without echo, broadcasting even if GitHub is unreachable from here:"),
   HelpDoc.p("  pnpm miner post --metagraph metagraph.json --yes"),
   HelpDoc.p("Check which validators hold a working PAT, as JSON for a script:"),

@@ -1,4 +1,5 @@
-import { u8aToHex } from "@polkadot/util"
+import { hexToU8a, u8aToHex } from "@polkadot/util"
+import { decodeAddress } from "@polkadot/util-crypto"
 import type { Runtime } from "../runtime.js"
 import type { FakeAnswer } from "./FakeSubtensor.js"
 import { callKey, recordedBlock } from "./recordedChain.js"
@@ -60,3 +61,34 @@ export const subnetAnswers = (
     [subnetCallKey("NeuronInfoRuntimeApi_get_neurons_lite", netuid), { result: answers.neuronsLite }],
     [subnetCallKey("SubnetInfoRuntimeApi_get_subnet_state", netuid), { result: answers.subnetState }]
   ])
+
+/**
+ * The recorded subnet's two answers with every serving axon moved to 127.0.0.1:`port` and
+ * uid `uid`'s hotkey replaced by `hotkey`, everything else as recorded: a miner can then
+ * run on real chain data without a single packet leaving the machine.
+ */
+export const recordedOnLoopback = (
+  runtime: Runtime,
+  answers: { readonly neuronsLite: string; readonly subnetState: string },
+  options: { readonly port: number; readonly uid: number; readonly hotkey: string }
+) => {
+  const { registry } = runtime
+  const liteType = outputType(runtime, "NeuronInfoRuntimeApi", "get_neurons_lite")
+  const neurons = registry.createType(liteType, hexToU8a(answers.neuronsLite)).toJSON() as Array<{
+    hotkey: string
+    axonInfo: { ip: number | string; port: number }
+  }>
+  const replaced = neurons[options.uid]!.hotkey
+  const moved = neurons.map((neuron, uid) => ({
+    ...neuron,
+    hotkey: uid === options.uid ? options.hotkey : neuron.hotkey,
+    axonInfo: BigInt(neuron.axonInfo.ip) === 0n ? neuron.axonInfo : { ...neuron.axonInfo, ip: 0x7f000001, port: options.port }
+  }))
+  const key = (ss58: string) => u8aToHex(decodeAddress(ss58)).slice(2)
+  const [before, ...after] = answers.subnetState.split(key(replaced))
+  if (before === undefined || after.length !== 1) throw new Error(`hotkey of uid ${options.uid} is not once in the subnet state`)
+  return {
+    neuronsLite: u8aToHex(registry.createType(liteType, moved).toU8a()),
+    subnetState: `${before}${key(options.hotkey)}${after[0]}`
+  }
+}
