@@ -84,6 +84,9 @@ const readDecoded = <A>(what: string, read: () => A) =>
 export const readChainMetagraph = Effect.fn("Subtensor.readChainMetagraph")(
   function* (options: ChainReadOptions) {
     const { netuid, target } = options
+    if (!Number.isInteger(netuid) || netuid < 0 || netuid > 0xffff) {
+      return yield* Effect.dieMessage(`netuid must be a u16, got ${netuid}: callers check it`)
+    }
     const rpc = yield* connectRpc(target.endpoint, options.timeout ?? Duration.seconds(30))
     yield* checkGenesis(rpc, target)
     const hash = yield* blockHash(rpc, "chain_getHead", [])

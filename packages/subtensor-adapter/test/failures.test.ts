@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { encodeAddress } from "@polkadot/util-crypto"
-import { Effect, Option, Schedule } from "effect"
-import { networkFacts } from "../src/index.js"
+import { Cause, Effect, Exit, Option, Schedule } from "effect"
+import { networkFacts, readChainMetagraph } from "../src/index.js"
 import {
   callKey,
   encodeSubnet,
@@ -69,6 +69,17 @@ describe("readChainMetagraph fails clearly, never silently wrong", () => {
       const error = failureOf(yield* readFrom(node.url, 1))
       assert.deepInclude(error, { _tag: "SubtensorUnreachable", reason: "closed" })
       assert.include(error.message, "state_call: disconnected from")
+    })
+  )
+
+  it.scopedLive("a netuid that is no u16 is the caller's bug: it dies before connecting", () =>
+    Effect.gen(function* () {
+      const node = yield* recordedNode()
+      for (const netuid of [-1, 65536, 1.5]) {
+        const exit = yield* Effect.exit(readChainMetagraph({ target: { endpoint: node.url, network: Option.none() }, netuid }))
+        assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause), String(netuid))
+      }
+      assert.strictEqual(yield* node.connections, 0)
     })
   )
 
