@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { encodeAddress } from "@polkadot/util-crypto"
-import { Cause, Effect, Exit, Option, Schedule } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import { networkFacts, readChainMetagraph } from "../src/index.js"
 import {
   callKey,
@@ -16,7 +16,7 @@ import {
   withoutRuntimeApi,
   withoutStructField
 } from "../src/testing/index.js"
-import { failureOf, readFrom, recordedNode, recording } from "./support.js"
+import { allClosed, failureOf, readFrom, recordedNode, recording } from "./support.js"
 
 const metadataKey = callKey("state_call", ["Metadata_metadata_at_version", "0x0f000000", recordedBlock.hash])
 const genesisKey = callKey("chain_getBlockHash", [0])
@@ -55,10 +55,7 @@ describe("readChainMetagraph fails clearly, never silently wrong", () => {
       assert.include(error.message, "no answer to chain_getHead within 300ms")
       yield* Effect.sleep("1 second")
       assert.strictEqual(yield* node.connections, 1, "the provider does not reconnect by itself")
-      const open = yield* node.open.pipe(
-        Effect.repeat({ until: (n) => n === 0, schedule: Schedule.spaced("20 millis") }),
-        Effect.timeout("5 seconds")
-      )
+      const open = yield* allClosed(node)
       assert.strictEqual(open, 0, "the timed-out read closed its connection")
     })
   )

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { decodeAddress } from "@polkadot/util-crypto"
-import { Effect, Either, Schedule } from "effect"
+import { Effect, Either } from "effect"
 import {
   callKey,
   neuronsByHand,
@@ -8,7 +8,7 @@ import {
   subnetCallKey,
   subnetStateByHand
 } from "../src/testing/index.js"
-import { recordedNode, readFrom, recording } from "./support.js"
+import { allClosed, recordedNode, readFrom, recording } from "./support.js"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 
@@ -87,10 +87,7 @@ describe("readChainMetagraph on the recorded finney block (netuid 1)", () => {
       Either.getOrThrow(yield* readFrom(node.url, 1))
       assert.strictEqual(yield* node.connections, 2)
       // The close handshake may still be on its way.
-      const open = yield* node.open.pipe(
-        Effect.repeat({ until: (n) => n === 0, schedule: Schedule.spaced("20 millis") }),
-        Effect.timeout("5 seconds")
-      )
+      const open = yield* allClosed(node)
       assert.strictEqual(open, 0)
     })
   )
