@@ -69,11 +69,16 @@ export const loadRuntime = (
         ? Either.right(metadata)
         : Either.left(new UndecodableChainData({ what, detail: `asked for version 15, got version ${metadata.version}` }))
     ),
-    Either.map((metadata) => {
-      // Only the type table: the reader builds no extrinsics, so pallets and extensions stay out.
-      registry.setLookup(metadata.asV15.lookup)
-      return { specVersion, registry, metadata }
-    })
+    Either.flatMap((metadata) =>
+      Either.try({
+        try: () => {
+          // Only the type table: the reader builds no extrinsics, so pallets and extensions stay out.
+          registry.setLookup(metadata.asV15.lookup)
+          return { specVersion, registry, metadata }
+        },
+        catch: (error) => failure(what, error)
+      })
+    )
   )
 }
 
