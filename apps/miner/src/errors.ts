@@ -1,14 +1,17 @@
 import type { MetagraphError, WalletError } from "@gittensor-pat/axon"
+import type { SubtensorError } from "@gittensor-pat/subtensor-adapter"
 import { Data, Match } from "effect"
 import type { Skipped } from "./selection.js"
 
 /** The miner's hotkey is not in the metagraph, so every validator would refuse it. */
 export class HotkeyNotRegistered extends Data.TaggedError("HotkeyNotRegistered")<{
   readonly hotkey: string
-  readonly file: string
+  readonly netuid: number
+  /** What the metagraph was read from: a snapshot file, or a subnet on a chain at a block. */
+  readonly metagraph: string
 }> {
   override get message(): string {
-    return `Hotkey ${this.hotkey} is not registered in the metagraph ${this.file}. Register it on the subnet (\`btcli subnet register --netuid 74\`), refresh the snapshot, or choose the registered hotkey with --wallet.name/--wallet.hotkey.`
+    return `Hotkey ${this.hotkey} is not registered in ${this.metagraph}. Register it on the subnet (\`btcli subnet register --netuid ${this.netuid}\`), refresh the snapshot if you read one, or choose the registered hotkey with --wallet.name/--wallet.hotkey.`
   }
 }
 
@@ -86,10 +89,11 @@ export class BadUsage extends Data.TaggedError("BadUsage")<{
 /** The report is printed and no validator accepted / holds a valid PAT; it says what to do. */
 export class Unsuccessful extends Data.TaggedError("Unsuccessful")<{}> {}
 
-/** Every way a miner command can end short of success; the axon's `WalletError` and `MetagraphError` messages say what to do. */
+/** Every way a miner command can end short of success; the axon's and the chain's errors' messages say what to do. */
 export type MinerError =
   | WalletError
   | MetagraphError
+  | SubtensorError
   | HotkeyNotRegistered
   | NoEligibleValidators
   | PatRejectedByGitHub
@@ -105,6 +109,13 @@ export type MinerError =
 export const exitCodeOf: (error: MinerError) => 1 | 2 = Match.typeTags<MinerError, 1 | 2>()({
   WalletError: () => 1,
   MetagraphError: () => 1,
+  SubtensorUnreachable: () => 1,
+  SubtensorRpcFailed: () => 1,
+  UnsupportedRuntime: () => 1,
+  SubnetNotFound: () => 1,
+  InconsistentMetagraph: () => 1,
+  WrongNetwork: () => 1,
+  UndecodableChainData: () => 1,
   HotkeyNotRegistered: () => 1,
   NoEligibleValidators: () => 1,
   PatRejectedByGitHub: () => 1,

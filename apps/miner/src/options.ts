@@ -1,5 +1,6 @@
 import { Options } from "@effect/cli"
 import { Config, type Option, type Redacted } from "effect"
+import { type ChainOptions, chainOptions } from "./chainOptions.js"
 
 /** GitHub's public API, where miners' tokens are checked unless told otherwise. */
 export const defaultGitHubApiUrl = "https://api.github.com"
@@ -19,8 +20,12 @@ export const minerOptions = {
     Options.withDescription("Folder that holds the wallets; the hotkey file is <path>/<name>/hotkeys/<hotkey>.")
   ),
   metagraph: Options.file("metagraph").pipe(
-    Options.withDescription("Metagraph snapshot (JSON: netuid, block, neurons) to pick validators from.")
+    Options.optional,
+    Options.withDescription(
+      "Metagraph snapshot (JSON: netuid, block, neurons) to pick validators from instead of reading the chain; with --subtensor.network or --subtensor.chain_endpoint, the fallback when the chain read fails."
+    )
   ),
+  ...chainOptions,
   pat: Options.redacted("pat").pipe(
     Options.withFallbackConfig(Config.redacted("GITTENSOR_MINER_PAT")),
     Options.optional,
@@ -60,12 +65,12 @@ export const minerOptions = {
   )
 }
 
-/** The parsed flags of `post` and `check`. */
-export interface MinerOptions {
+/** The parsed flags of `post`, `check` and `ensure`. */
+export interface MinerOptions extends ChainOptions {
   readonly walletName: string
   readonly walletHotkey: string
   readonly walletPath: string
-  readonly metagraph: string
+  readonly metagraph: Option.Option<string>
   readonly pat: Option.Option<Redacted.Redacted>
   readonly minVtrust: number
   readonly minStake: number

@@ -1,6 +1,7 @@
-import { type Keypair, readHotkey, readMetagraphSnapshot } from "@gittensor-pat/axon"
+import { type Keypair, readHotkey } from "@gittensor-pat/axon"
 import { Effect, Option } from "effect"
 import { BadUsage, HotkeyNotRegistered, NoEligibleValidators } from "./errors.js"
+import { loadMetagraph } from "./metagraphSource.js"
 import type { MinerOptions } from "./options.js"
 import { type Selection, selectValidators } from "./selection.js"
 
@@ -31,12 +32,12 @@ export const prepare = Effect.fn("miner.prepare")(function* (options: MinerOptio
     name: options.walletName,
     hotkey: options.walletHotkey
   })
-  const snapshot = yield* readMetagraphSnapshot(options.metagraph)
-  if (!snapshot.neurons.some((neuron) => neuron.hotkey === keypair.address)) {
-    return yield* new HotkeyNotRegistered({ hotkey: keypair.address, file: options.metagraph })
+  const metagraph = yield* loadMetagraph(options)
+  if (!metagraph.neurons.some((neuron) => neuron.hotkey === keypair.address)) {
+    return yield* new HotkeyNotRegistered({ hotkey: keypair.address, netuid: metagraph.netuid, metagraph: metagraph.source })
   }
   const policy = { minVtrust: options.minVtrust, minStake: options.minStake }
-  const selection = selectValidators(snapshot.neurons, policy)
+  const selection = selectValidators(metagraph.neurons, policy)
   if (selection.eligible.length === 0) {
     return yield* new NoEligibleValidators({ skipped: selection.skipped, ...policy })
   }

@@ -58,7 +58,9 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner: failures the use
         ["check", ...net.args, "--timeout", "abc"],
         ["check", ...net.args, "--timeout", "0"],
         ["check", ...net.args, "--no-such-flag"],
-        ["check", ...net.args.slice(0, -2)],
+        ["check", ...net.args, "--subtensor.chain_endpoint", "http://127.0.0.1:9944"],
+        ["check", ...net.args, "--subtensor.network", "mainnet"],
+        ["check", ...net.args, "--subtensor.network", "local", "--netuid", "70000"],
         ["post", ...net.args, "--github-api-url", "not a url", "--pat", "ghp_x"],
         ["frobnicate"]
       ]
@@ -91,7 +93,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner: failures the use
       for (const command of ["post", "check"]) {
         const run = yield* runMiner([command, "--help"])
         assert.strictEqual(run.exitCode, 0)
-        for (const flag of ["--wallet.name", "--wallet.hotkey", "--wallet.path", "--metagraph", "--pat", "--min-vtrust", "--min-stake", "--github-api-url", "--timeout", "--yes", "--json", "GITTENSOR_MINER_PAT", "EXAMPLES"]) {
+        for (const flag of ["--wallet.name", "--wallet.hotkey", "--wallet.path", "--metagraph", "--pat", "--min-vtrust", "--min-stake", "--github-api-url", "--timeout", "--yes", "--json", "--subtensor.network", "--subtensor.chain_endpoint", "--netuid", "GITTENSOR_MINER_PAT", "EXAMPLES"]) {
           assert.include(run.stdout, flag, `${command} --help`)
         }
       }

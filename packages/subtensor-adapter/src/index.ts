@@ -1,0 +1,5 @@
+export * from "./errors.js"
+export { ipText } from "./ip.js"
+export * from "./networks.js"
+export { type ChainReadOptions, type ChainSnapshot, readChainMetagraph } from "./readChainMetagraph.js"
+export { SubtensorMetagraph } from "./SubtensorMetagraph.js"

@@ -1,0 +1,5 @@
+export * from "./FakeSubtensor.js"
+export * from "./recordedChain.js"
+export * from "./runtimeEdits.js"
+export * from "./scaleByHand.js"
+export * from "./syntheticSubnet.js"
