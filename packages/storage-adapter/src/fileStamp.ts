@@ -3,17 +3,22 @@ import { BadArgument, type PlatformError, SystemError } from "@effect/platform/E
 import { Context, Effect, Option } from "effect"
 import * as NFS from "node:fs"
 
-/** What one `stat` says about a version of a file's content. */
+/**
+ * What one `stat` says about a version of a file's content: equal stamps (`sameStamp`) mean
+ * the same content unless the file was changed within one tick of the file system's clock.
+ * ctime is there because `utimes` can put an mtime back after an in-place rewrite of the
+ * same size, but nothing can set ctime.
+ */
 export interface FileStamp {
-  /**
-   * Inode, size, mtime and ctime: equal stamps mean the same content unless the file was
-   * changed within one tick of the file system's clock. ctime is there because `utimes` can
-   * put an mtime back after an in-place rewrite of the same size, but nothing can set ctime.
-   */
-  readonly key: string
-  /** Epoch ms of the file's latest change (the later of mtime and ctime). */
-  readonly changedAtMs: number
+  readonly ino: number
+  readonly size: number
+  readonly mtimeMs: number
+  readonly ctimeMs: number
 }
+
+/** Whether two stamps are of the same version (compared field by field: no key string on a check's path). */
+export const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs
 
 const nodeStat = effectify(
   NFS.stat,
@@ -33,12 +38,7 @@ const nodeStat = effectify(
 /** The stamp of the file at `path`, or none if nothing is there. */
 export const nodeFileStamp = (path: string): Effect.Effect<Option.Option<FileStamp>, PlatformError> =>
   nodeStat(path).pipe(
-    Effect.map((stats) =>
-      Option.some({
-        key: `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
-        changedAtMs: Math.max(stats.mtimeMs, stats.ctimeMs)
-      })
-    ),
+    Effect.map(({ ino, size, mtimeMs, ctimeMs }) => Option.some({ ino, size, mtimeMs, ctimeMs })),
     Effect.catchIf(
       (error) => error._tag === "SystemError" && error.reason === "NotFound",
       () => Effect.succeedNone

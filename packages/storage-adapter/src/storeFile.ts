@@ -3,7 +3,7 @@ import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import { probeWrite, writeAtomic } from "./atomicWrite.js"
-import { FileStamps } from "./fileStamp.js"
+import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
 import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
 
@@ -43,7 +43,7 @@ interface Seen {
   readonly text: string
   readonly stored: ReadonlyArray<StoredEntry>
   /** The stamp of the file the text was read from, when that stamp may vouch for it later. */
-  readonly settled: string | undefined
+  readonly settled: FileStamp | undefined
 }
 
 /**
@@ -84,7 +84,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
           ? Effect.fail(gone)
           : Effect.succeed("[]")
     const last = yield* Ref.make<Seen>({ text: "[]", stored: [], settled: undefined })
-    const readAs = (settled: string | undefined) =>
+    const readAs = (settled: FileStamp | undefined) =>
       Effect.gen(function* () {
         const text = yield* fs.readFileString(path).pipe(
           Effect.tap(() => {
@@ -110,9 +110,10 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
         const info = yield* Effect.mapError(stamp(path), unavailable("read"))
         if (Option.isNone(info)) return yield* readAs(undefined)
         seen = true
+        const found = info.value
         const previous = yield* Ref.get(last)
-        if (previous.settled === info.value.key) return previous.stored
-        return yield* readAs(info.value.changedAtMs <= statAtMs - settledMs ? info.value.key : undefined)
+        if (previous.settled !== undefined && sameStamp(previous.settled, found)) return previous.stored
+        return yield* readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
       })
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
