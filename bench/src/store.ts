@@ -1,9 +1,9 @@
 // The PAT store's cost: save latency (p50/p99) with 256 and 4096 entries on file, get
 // latency, and saves/s when 64 savers contend. Run: `pnpm --filter @gittensor-pat/bench store`.
 import * as FileSystem from "@effect/platform/FileSystem"
-import { GitHubId, Hotkey, PatEntry, type PatStore, Uid } from "@gittensor-pat/core"
+import { GitHubId, Hotkey, PatEntry, PatStore, Uid } from "@gittensor-pat/core"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { type Context, Duration, Effect, Random, Redacted } from "effect"
+import { Context, Duration, Effect, Random, Redacted } from "effect"
 import * as NodePath from "node:path"
 import { benchMain } from "./benchMain.js"
 import { type LatencySummary, summarize } from "./stats.js"
@@ -95,7 +95,7 @@ const program = Effect.gen(function* () {
         const path = NodePath.join(directory, String(entries), "miner_pats.json")
         yield* seed(path, entries)
         const fileKiB = Math.round(Number((yield* fs.stat(path)).size) / 1024)
-        const store = yield* JsonFilePatStore.make({ path })
+        const store = Context.get(yield* JsonFilePatStore.make({ path }), PatStore)
         return yield* measure(store, entries, fileKiB)
       })
     )

@@ -1,10 +1,11 @@
 import { HttpServerResponse } from "@effect/platform"
-import { Metagraph, PatStore, type Uid } from "@gittensor-pat/core"
+import { Metagraph } from "@gittensor-pat/core"
 import { MetagraphStatus } from "@gittensor-pat/axon"
 import { Clock, Effect, Option } from "effect"
 import { Admission } from "./Admission.js"
 import { Drain } from "./Drain.js"
 import { Metrics } from "./Metrics.js"
+import { storeReport } from "./storeReport.js"
 
 interface MetagraphFreshness {
   readonly ageSeconds: number
@@ -27,22 +28,22 @@ const freshness = (now: number): Effect.Effect<MetagraphFreshness> =>
   )
 
 /**
- * `GET /healthz`: 200 when the store is readable and the metagraph has neurons, 503
- * otherwise; the body says which, the metagraph's age, and the load.
+ * `GET /healthz`: 200 when the store is readable and writable (see `storeReport`) and the
+ * metagraph has neurons, 503 otherwise; the body says which and why, the metagraph's age,
+ * and the load.
  */
 export const healthz = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
-  const store = yield* PatStore
-  const readable = yield* Effect.match(store.get(0 as Uid), { onFailure: () => false, onSuccess: () => true })
+  const store = yield* storeReport
   const neurons = (yield* Effect.flatMap(Metagraph, (m) => m.neurons)).length
   const metagraph = yield* freshness(now)
   const load = yield* Effect.flatMap(Admission, (a) => a.load)
   const draining = (yield* Drain).isDraining()
-  const ok = readable && neurons > 0 && !draining
+  const ok = store.ok && neurons > 0 && !draining
   return yield* HttpServerResponse.json(
     {
       status: ok ? "ok" : "unhealthy",
-      store: { readable },
+      store: store.body,
       metagraph: {
         loaded: neurons > 0,
         neurons,

@@ -8,11 +8,12 @@ import { neuron, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { Duration, Effect, Layer } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { once } from "node:events"
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises"
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
+import { setTimeout as sleep } from "node:timers/promises"
 import { parseArgs } from "node:util"
 import { JsonFilePatStore } from "../../storage-adapter/src/index.js"
 import { GitHubHttp } from "../src/index.js"
@@ -80,9 +81,9 @@ const main = async () => {
   const directory = await mkdtemp(join(tmpdir(), "check-cpu-"))
   const path = join(directory, "miner_pats.json")
   await writeFile(path, storeText, { mode: 0o600 })
-  // As a store that was written a while ago, not in the last second.
-  const past = new Date(Date.now() - 60_000)
-  await utimes(path, past, past)
+  // As a store that was written a while ago: the store trusts its stat only once the file's
+  // mtime and ctime are a second old (and no utimes can move ctime back).
+  await sleep(1_100)
   const fake = await startFake()
   try {
     const layers = Layer.mergeAll(

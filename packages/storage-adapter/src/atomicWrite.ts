@@ -13,6 +13,25 @@ const syncDirectory = (fs: FileSystem.FileSystem, directory: string) =>
   Effect.scoped(Effect.flatMap(fs.open(directory, { flag: "r" }), (handle) => handle.sync))
 
 /**
+ * Writes `bytes` to a fresh temp file next to `path` (mode 0600) and fsyncs it; returns
+ * its path. A failed write removes it.
+ */
+const writeTemp = (fs: FileSystem.FileSystem, path: string, bytes: Uint8Array) =>
+  Effect.gen(function* () {
+    const suffix = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
+    const temp = `${path}.${process.pid}-${suffix}.tmp`
+    const write = Effect.scoped(
+      Effect.gen(function* () {
+        const handle = yield* fs.open(temp, { flag: "wx", mode: 0o600 })
+        yield* handle.writeAll(bytes)
+        yield* handle.sync
+      })
+    )
+    yield* Effect.onError(write, () => Effect.ignore(fs.remove(temp)))
+    return temp
+  })
+
+/**
  * Replaces `path` with `text` so that a crash at any moment leaves either the old file or
  * the new one: a temp file in the same folder, fsync, rename, fsync the folder. The
  * result has mode 0600; a failed write removes its temp file.
@@ -23,20 +42,22 @@ export const writeAtomic = (
 ): Effect.Effect<void, PlatformError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const suffix = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
-    const temp = `${path}.${process.pid}-${suffix}.tmp`
-    const write = Effect.gen(function* () {
-      yield* Effect.scoped(
-        Effect.gen(function* () {
-          const handle = yield* fs.open(temp, { flag: "wx", mode: 0o600 })
-          yield* handle.writeAll(new TextEncoder().encode(text))
-          yield* handle.sync
-        })
-      )
-      yield* fs.rename(temp, path)
-      yield* syncDirectory(fs, NodePath.dirname(path))
-    })
-    yield* Effect.onError(write, () => Effect.ignore(fs.remove(temp)))
+    const temp = yield* writeTemp(fs, path, new TextEncoder().encode(text))
+    yield* Effect.onError(
+      Effect.zipRight(fs.rename(temp, path), syncDirectory(fs, NodePath.dirname(path))),
+      () => Effect.ignore(fs.remove(temp))
+    )
+  })
+
+/**
+ * Whether `writeAtomic` of `size` bytes next to `path` could go through now (disk space,
+ * a read-only file system, permissions): writes and fsyncs a temp file of zeros that size,
+ * then removes it. The store itself is not touched.
+ */
+export const probeWrite = (path: string, size: number): Effect.Effect<void, PlatformError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    yield* fs.remove(yield* writeTemp(fs, path, new Uint8Array(size)))
   })
 
 /**

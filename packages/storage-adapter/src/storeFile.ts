@@ -2,7 +2,8 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
-import { writeAtomic } from "./atomicWrite.js"
+import { probeWrite, writeAtomic } from "./atomicWrite.js"
+import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
 import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
 
@@ -16,42 +17,41 @@ export const isSystemError = (reason: "AlreadyExists" | "NotFound") => (error: P
 
 /** The store file's entries, read and written whole. */
 export interface StoreFile {
-  /** The entries on file now, really read; a missing file is an empty store. */
+  /**
+   * The entries on file now, really read. A missing file is an empty store until the file
+   * has been seen; once seen, its absence (file or folder deleted) is an error.
+   */
   readonly read: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /**
    * The entries on file now, as `read` gives them, but without reading the file while its
-   * `stat` shows it unchanged since a read that can be trusted, and sharing one stat among
+   * stamp shows it unchanged since a read that can be trusted, and sharing one stat among
    * the callers that ask while it is under way (see `makeStoreFile`).
    */
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /** Replaces the file atomically with `stored`. */
   readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
+  /** Whether a write as large as the last text read or written could go through now (see `probeWrite`). */
+  readonly probeWrite: Effect.Effect<void, StoreUnavailableError>
 }
 
-// A file's modification time comes from a coarse clock, so a write in the same tick as a
-// read can leave size and mtime as that read saw them; only a file whose mtime was already
-// this far in the past when it was stat'ed can be trusted unchanged while its stat stays so.
+// A file's times come from a coarse clock, so a write in the same tick as a read can leave
+// its stamp as that read saw it; only a file whose last change (mtime or ctime) was already
+// this far in the past when it was stat'ed can be trusted unchanged while its stamp stays so.
 const settledMs = 1_000
 
 interface Seen {
   readonly text: string
   readonly stored: ReadonlyArray<StoredEntry>
-  /** The stat of the file the text was read from, when that stat may vouch for it later. */
-  readonly settled: string | undefined
+  /** The stamp of the file the text was read from, when that stamp may vouch for it later. */
+  readonly settled: FileStamp | undefined
 }
-
-const statKey = (info: FileSystem.File.Info): string =>
-  `${Option.getOrElse(info.ino, () => -1)}:${info.size}:${Option.match(info.mtime, { onNone: () => "?", onSome: (d) => d.getTime() })}`
-
-const isSettled = (info: FileSystem.File.Info, statAtMs: number): boolean =>
-  Option.match(info.mtime, { onNone: () => false, onSome: (mtime) => mtime.getTime() <= statAtMs - settledMs })
 
 /**
  * Decoding (most of a read's cost at thousands of entries) is redone only when the text
  * differs from the text last read or written. `readCurrent` (a check's path) skips the read
- * itself while the file's inode, size and mtime are those of a settled earlier read; any
- * other change, and any error, goes to the file, so a corrupt or unreadable file is still
- * an error.
+ * itself while the file's stamp (inode, size, mtime, ctime) is that of a settled earlier
+ * read; any other change, and any error, goes to the file, so a corrupt or unreadable file
+ * is still an error.
  *
  * Under load hundreds of checks ask within one stat's round trip, and a stat per check was
  * a visible share of a check's CPU, so a get that arrives while another's stat (and read,
@@ -61,21 +61,41 @@ const isSettled = (info: FileSystem.File.Info, statAtMs: number): boolean =>
  * Python validator's) is seen by every get asked once a stat begun after the change
  * finishes; and a save by this process is seen by every get asked after it was
  * acknowledged, because the save lets the next get start a stat of its own.
+ *
+ * The file counts as seen once a stat, read or write here found it (at start too: the
+ * validator creates it before opening the store). From then on a missing file means it
+ * was deleted under us, and answering "empty" would tell miners whose PATs were
+ * acknowledged that none is stored; it is unavailable until someone puts it back.
  */
 export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    const { stamp } = yield* FileStamps
+    // A plain flag, not a Ref: it is set on every check's path.
+    let seen = Option.isSome(yield* Effect.orElseSucceed(stamp(path), () => Option.none()))
+    const gone = new StoreUnavailableError({
+      operation: "read",
+      detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store`
+    })
+    const textOf = (error: PlatformError) =>
+      !isSystemError("NotFound")(error)
+        ? Effect.fail(unavailable("read")(error))
+        : seen
+          ? Effect.fail(gone)
+          : Effect.succeed("[]")
     const last = yield* Ref.make<Seen>({ text: "[]", stored: [], settled: undefined })
-    const readAs = (settled: string | undefined) =>
+    const readAs = (settled: FileStamp | undefined) =>
       Effect.gen(function* () {
         const text = yield* fs.readFileString(path).pipe(
-          Effect.catchIf(isSystemError("NotFound"), () => Effect.succeed("[]")),
-          Effect.mapError(unavailable("read"))
+          Effect.tap(() => {
+            seen = true
+          }),
+          Effect.catchAll(textOf)
         )
-        const seen = yield* Ref.get(last)
-        if (text === seen.text) {
-          yield* Ref.set(last, { ...seen, settled })
-          return seen.stored
+        const previous = yield* Ref.get(last)
+        if (text === previous.text) {
+          yield* Ref.set(last, { ...previous, settled })
+          return previous.stored
         }
         const stored = yield* Either.mapLeft(
           decodeFile(text),
@@ -87,16 +107,13 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
     const current = singleFlight(
       Effect.gen(function* () {
         const statAtMs = yield* Clock.currentTimeMillis
-        const info = yield* fs.stat(path).pipe(
-          Effect.map(Option.some),
-          Effect.catchIf(isSystemError("NotFound"), () => Effect.succeedNone),
-          Effect.mapError(unavailable("read"))
-        )
+        const info = yield* Effect.mapError(stamp(path), unavailable("read"))
         if (Option.isNone(info)) return yield* readAs(undefined)
-        const key = statKey(info.value)
-        const seen = yield* Ref.get(last)
-        if (seen.settled === key) return seen.stored
-        return yield* readAs(isSettled(info.value, statAtMs) ? key : undefined)
+        seen = true
+        const found = info.value
+        const previous = yield* Ref.get(last)
+        if (previous.settled !== undefined && sameStamp(previous.settled, found)) return previous.stored
+        return yield* readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
       })
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
@@ -104,10 +121,21 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       return writeAtomic(path, text).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
-        Effect.zipRight(Ref.set(last, { text, stored, settled: undefined })),
+        Effect.zipRight(
+          Effect.suspend(() => {
+            seen = true
+            return Ref.set(last, { text, stored, settled: undefined })
+          })
+        ),
         // A get asked after this save was acknowledged must not take a stat begun before it.
         Effect.zipRight(current.forget)
       )
     }
-    return { read: readAs(undefined), readCurrent: current.run, write }
+    const probe = Effect.flatMap(Ref.get(last), ({ text }) =>
+      probeWrite(path, new TextEncoder().encode(text).length).pipe(
+        Effect.provideService(FileSystem.FileSystem, fs),
+        Effect.mapError(unavailable("write"))
+      )
+    )
+    return { read: readAs(undefined), readCurrent: current.run, write, probeWrite: probe }
   })

@@ -2,9 +2,9 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import { SystemError } from "@effect/platform/Error"
 import { type IdentityLockedError, type StoreUnavailableError, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import * as NodePath from "node:path"
-import { allowAll, capturingLogs, entryOf, nodeFileSystemWith, openStore } from "./support.js"
+import { allowAll, capturingLogs, entryOf, fileStampsWith, nodeFileSystemWith, openStore } from "./support.js"
 
 interface Faults {
   read: boolean
@@ -16,14 +16,16 @@ const ioError = (method: string, path: string) =>
 
 /** Node's file system, with reads (and stats) of the store and renames failing while a fault is on. */
 const faultyFileSystem = (faults: Faults) =>
-  nodeFileSystemWith((fs) => ({
-    readFileString: (path, encoding) =>
-      Effect.suspend(() =>
-        faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
-      ),
-    stat: (path) => Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("stat", path) : fs.stat(path))),
-    rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
-  }))
+  Layer.merge(
+    nodeFileSystemWith((fs) => ({
+      readFileString: (path, encoding) =>
+        Effect.suspend(() =>
+          faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
+        ),
+      rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
+    })),
+    fileStampsWith((stamp) => (path) => Effect.suspend(() => (faults.read ? ioError("stat", path) : stamp(path))))
+  )
 
 const seeded = Effect.gen(function* () {
   const { fs, path, store } = yield* openStore

@@ -2,8 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { type PatStore, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { type Context, Effect, Option } from "effect"
-import { JsonFilePatStore } from "../src/index.js"
-import { allowAll, entryOf, nodeFileSystemWith, secretMarker, tempStorePath } from "./support.js"
+import { allowAll, entryOf, nodeFileSystemWith, storeAt, secretMarker, tempStorePath } from "./support.js"
 
 /** Node's file system, counting the reads of the store file. */
 const countingFileSystem = (reads: { count: number }) =>
@@ -30,6 +29,10 @@ type Store = Context.Tag.Service<PatStore>
 
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000)
 
+// Until a file's last change (mtime, and ctime, which no one can set back) is a second old,
+// the store does not trust its stamp and reads it on every get.
+const settle = Effect.sleep("1100 millis")
+
 const hotkeyOn = (store: Store, uid: number) =>
   Effect.map(store.get(Uid.make(uid)), (entry) => Option.map(entry, (e) => e.hotkey))
 
@@ -46,7 +49,7 @@ const storeTest = (
     return Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const path = yield* tempStorePath
-      const store = yield* JsonFilePatStore.make({ path })
+      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
       yield* body({ fs, path, store }, reads)
     }).pipe(Effect.provide(countingFileSystem(reads)))
   })
@@ -55,7 +58,7 @@ describe("JsonFilePatStore.get over a file that is not rewritten", () => {
   storeTest("a settled, unchanged file is read once for many gets; a save still reads it", ({ fs, path, store }, reads) =>
     Effect.gen(function* () {
       yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
-      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      yield* settle
       reads.count = 0
       for (let round = 0; round < 5; round++) {
         assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
@@ -71,7 +74,7 @@ describe("JsonFilePatStore.get over a file that is not rewritten", () => {
   storeTest("an external rewrite of a settled file is seen, and a corrupt one fails get", ({ fs, path, store }) =>
     Effect.gen(function* () {
       yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
-      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      yield* settle
       assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
       // Same size, another mtime (still settled).
       yield* fs.writeFileString(path, fileOf(["5A", "5C"]))
@@ -109,13 +112,37 @@ describe("JsonFilePatStore.get over a file that is not rewritten", () => {
     })
   )
 
-  storeTest("a settled file that disappears is an empty store", ({ fs, path, store }) =>
+  storeTest("an in-place rewrite of a settled file, same size and its mtime put back, is still seen", ({ fs, path, store }, reads) =>
     Effect.gen(function* () {
-      yield* fs.writeFileString(path, fileOf(["5A"]))
-      yield* fs.utimes(path, secondsAgo(10), secondsAgo(10))
+      yield* fs.writeFileString(path, fileOf(["5A", "5B"]))
+      yield* settle
+      const before = yield* fs.stat(path)
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
+      assert.deepStrictEqual(yield* hotkeyOn(store, 1), Option.some("5B"))
+      reads.count = 0
+      // Garbage of the same length written into the same inode, then the old mtime restored.
+      const garbage = "x".repeat(Number(before.size))
+      yield* fs.writeFileString(path, garbage)
+      yield* fs.utimes(path, Option.getOrThrow(before.atime), Option.getOrThrow(before.mtime))
+      const after = yield* fs.stat(path)
+      assert.deepStrictEqual([after.ino, after.size, after.mtime], [before.ino, before.size, before.mtime])
+      const failed = yield* Effect.flip(store.get(Uid.make(1)))
+      assert.strictEqual(failed._tag, "StoreUnavailableError")
+      assert.strictEqual(reads.count, 1)
+    })
+  )
+
+  storeTest("a file that disappears once seen is unavailable, not empty, until it is put back", ({ fs, path, store }) =>
+    Effect.gen(function* () {
+      const text = fileOf(["5A"])
+      yield* fs.writeFileString(path, text)
+      yield* settle
       assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
       yield* fs.remove(path)
-      assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.none())
+      const failed = yield* Effect.flip(store.get(Uid.make(0)))
+      assert.include(failed.detail, "has disappeared")
+      yield* fs.writeFileString(path, text)
+      assert.deepStrictEqual(yield* hotkeyOn(store, 0), Option.some("5A"))
     })
   )
 })

@@ -1,24 +1,32 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { type PatStore, Uid } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { type Context, Deferred, Effect, Fiber, Option } from "effect"
-import { JsonFilePatStore } from "../src/index.js"
-import { allowAll, entryOf, nodeFileSystemWith, tempStorePath } from "./support.js"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { type Context, Deferred, Effect, Fiber, Layer, Option } from "effect"
+import { allowAll, entryOf, fileStampsWith, storeAt, tempStorePath } from "./support.js"
+
+interface Stats {
+  /** Set once the store is open and seeded: stats before that are not counted or held. */
+  armed: boolean
+  count: number
+}
 
 /**
- * Node's file system whose first `stat` of the store file waits for `release` (the others
- * pass straight through), counting every stat of it.
+ * Node's stat of the store file whose first call once armed waits for `release` (the others pass
+ * straight through), counting every call.
  */
-const gatedStat = (stats: { count: number }, started: Deferred.Deferred<void>, release: Deferred.Deferred<void>) =>
-  nodeFileSystemWith((fs) => ({
-    stat: (path) =>
+const gatedStat = (stats: Stats, started: Deferred.Deferred<void>, release: Deferred.Deferred<void>) =>
+  Layer.merge(
+    NodeFileSystem.layer,
+    fileStampsWith((stamp) => (path) =>
       Effect.suspend(() => {
-        if (!path.endsWith(".json")) return fs.stat(path)
+        if (!stats.armed) return stamp(path)
         stats.count++
-        if (stats.count > 1) return fs.stat(path)
-        return Deferred.succeed(started, undefined).pipe(Effect.zipRight(Deferred.await(release)), Effect.zipRight(fs.stat(path)))
+        if (stats.count > 1) return stamp(path)
+        return Deferred.succeed(started, undefined).pipe(Effect.zipRight(Deferred.await(release)), Effect.zipRight(stamp(path)))
       })
-  }))
+    )
+  )
 
 type Store = Context.Tag.Service<PatStore>
 
@@ -26,20 +34,21 @@ const storeTest = (
   name: string,
   body: (opened: {
     readonly store: Store
-    readonly stats: { count: number }
+    readonly stats: Stats
     readonly started: Deferred.Deferred<void>
     readonly release: Deferred.Deferred<void>
   }) => Effect.Effect<void, unknown, FileSystem.FileSystem>
 ) =>
   it.scopedLive(name, () =>
     Effect.gen(function* () {
-      const stats = { count: 0 }
+      const stats: Stats = { armed: false, count: 0 }
       const started = yield* Deferred.make<void>()
       const release = yield* Deferred.make<void>()
       return yield* Effect.gen(function* () {
         const path = yield* tempStorePath
-        const store = yield* JsonFilePatStore.make({ path })
+        const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
         yield* store.save(entryOf(0), allowAll)
+        stats.armed = true
         yield* body({ store, stats, started, release })
       }).pipe(Effect.provide(gatedStat(stats, started, release)))
     })

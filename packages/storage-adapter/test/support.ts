@@ -1,9 +1,10 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { GitHubId, Hotkey, PatEntry, type SaveGuard, Uid } from "@gittensor-pat/core"
+import { GitHubId, Hotkey, PatEntry, PatStore, type SaveGuard, Uid } from "@gittensor-pat/core"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, Layer, Logger, Redacted } from "effect"
+import { Context, Effect, Layer, Logger, Redacted } from "effect"
 import * as NodePath from "node:path"
-import { JsonFilePatStore } from "../src/index.js"
+import { FileStamps, nodeFileStamp } from "../src/fileStamp.js"
+import { JsonFilePatStore, StoreStatus } from "../src/index.js"
 
 /** A store path inside a fresh temp folder (removed with the scope), one folder deeper than exists. */
 export const tempStorePath = Effect.gen(function* () {
@@ -12,11 +13,18 @@ export const tempStorePath = Effect.gen(function* () {
   return NodePath.join(directory, "data", "miner_pats.json")
 })
 
+/** The store at `path` and its status, open for the life of the scope. */
+export const storeAt = (path: string, options: Omit<JsonFilePatStore.Options, "path"> = {}) =>
+  Effect.map(JsonFilePatStore.make({ path, ...options }), (context) => ({
+    store: Context.get(context, PatStore),
+    status: Context.get(context, StoreStatus)
+  }))
+
 /** A fresh store in a temp folder, with the file system and the store's path. */
 export const openStore = Effect.gen(function* () {
   const fs = yield* FileSystem.FileSystem
   const path = yield* tempStorePath
-  const store = yield* JsonFilePatStore.make({ path })
+  const { store } = yield* storeAt(path)
   return { fs, path, store }
 })
 
@@ -47,6 +55,10 @@ export const capturingLogs = <A, E, R>(self: Effect.Effect<A, E, R>, lines: Arra
       })
     )
   )
+
+/** The store's file stamps (its stat on a check's path) with `stamp` replaced; `override` is handed Node's. */
+export const fileStampsWith = (override: (stamp: typeof nodeFileStamp) => typeof nodeFileStamp) =>
+  Layer.succeed(FileStamps, { stamp: override(nodeFileStamp) })
 
 /** Node's file system with some of its methods replaced; `override` is handed the real one. */
 export const nodeFileSystemWith = (override: (fs: FileSystem.FileSystem) => Partial<FileSystem.FileSystem>) =>

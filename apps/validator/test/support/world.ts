@@ -2,7 +2,8 @@ import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { NodeHttpClient } from "@effect/platform-node"
+import type { FileSystem } from "@effect/platform"
+import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
 import {
   callAxon,
   EMPTY_BODY_HASH,
@@ -19,7 +20,7 @@ import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { Effect, Layer, Logger, Redacted } from "effect"
+import { type Duration, Effect, Layer, Logger, Redacted } from "effect"
 import * as RequestLog from "../../src/requestLog.js"
 import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
 
@@ -55,6 +56,10 @@ export const makeWorld = (
     readonly stakes?: ReadonlyArray<number>
     /** Optional services the validator picks up if present (e.g. an `Sr25519Verifier`). */
     readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>
+    /** The file system under the store (default Node's), e.g. one that injects faults. */
+    readonly storeFileSystem?: Layer.Layer<FileSystem.FileSystem>
+    /** How often the store looks after itself (its default otherwise). */
+    readonly storeWatchInterval?: Duration.DurationInput
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -76,7 +81,9 @@ export const makeWorld = (
     )
     const ports = Layer.mergeAll(
       GitHubHttp.layerNode({ baseUrl: github.url, retryBaseDelay: "20 millis" }),
-      JsonFilePatStore.layerNode({ path: storePath }),
+      JsonFilePatStore.layer({ path: storePath, ...(options.storeWatchInterval === undefined ? {} : { watchInterval: options.storeWatchInterval }) }).pipe(
+        Layer.provide(options.storeFileSystem ?? NodeFileSystem.layer)
+      ),
       StaticMetagraph.layer(neurons)
     )
     // Request lines go through the server's batched request log, other records through the logger.
@@ -87,7 +94,7 @@ export const makeWorld = (
     })
     const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
-    const { extra: _, stakes: __, ...validatorOptions } = options
+    const { extra: _, stakes: __, storeFileSystem: ___, storeWatchInterval: ____, ...validatorOptions } = options
     const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...validatorOptions }).pipe(
       Effect.provide(context),
       Effect.provide(capture)
