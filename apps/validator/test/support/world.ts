@@ -19,7 +19,7 @@ import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { Effect, Layer, Logger, Redacted } from "effect"
+import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as RequestLog from "../../src/requestLog.js"
 import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
 
@@ -55,6 +55,8 @@ export const makeWorld = (
     readonly stakes?: ReadonlyArray<number>
     /** Optional services the validator picks up if present (e.g. an `Sr25519Verifier`). */
     readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>
+    /** The validator's minimum log level (default Info, as it runs). */
+    readonly logLevel?: LogLevel.LogLevel
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -87,10 +89,11 @@ export const makeWorld = (
     })
     const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
-    const { extra: _, stakes: __, ...validatorOptions } = options
+    const { extra: _, stakes: __, logLevel, ...validatorOptions } = options
     const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...validatorOptions }).pipe(
       Effect.provide(context),
-      Effect.provide(capture)
+      Effect.provide(capture),
+      Effect.provide(Logger.minimumLogLevel(logLevel ?? LogLevel.Info))
     )
     const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs }
     return world
