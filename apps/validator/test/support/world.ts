@@ -14,12 +14,12 @@ import {
   type SynapseFields,
   type SynapseName
 } from "@gittensor-pat/axon"
-import type { Hotkey, Neuron } from "@gittensor-pat/core"
+import { type Hotkey, type Neuron, PatStore } from "@gittensor-pat/core"
 import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
 import * as RequestLog from "../../src/requestLog.js"
 import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
 
@@ -47,6 +47,8 @@ export interface World {
   readonly neurons: ReadonlyArray<Neuron>
   /** Every log line the validator wrote, as JSON text. */
   readonly logs: Array<string>
+  /** Stops the validator (it drains) while GitHub, the store and the temp folder live on. */
+  readonly stop: Effect.Effect<void>
 }
 
 /** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
@@ -57,6 +59,8 @@ export const makeWorld = (
     readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>
     /** The validator's minimum log level (default Info, as it runs). */
     readonly logLevel?: LogLevel.LogLevel
+    /** Wraps the JSON file store the validator gets (e.g. to slow its saves down). */
+    readonly decorateStore?: (store: PatStore["Type"]) => PatStore["Type"]
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -76,9 +80,11 @@ export const makeWorld = (
         logs.push(line)
       })
     )
+    const fileStore = JsonFilePatStore.layerNode({ path: storePath })
+    const { decorateStore } = options
     const ports = Layer.mergeAll(
       GitHubHttp.layerNode({ baseUrl: github.url, retryBaseDelay: "20 millis" }),
-      JsonFilePatStore.layerNode({ path: storePath }),
+      decorateStore === undefined ? fileStore : Layer.effect(PatStore, Effect.map(PatStore, decorateStore)).pipe(Layer.provide(fileStore)),
       StaticMetagraph.layer(neurons)
     )
     // Request lines go through the server's batched request log, other records through the logger.
@@ -89,13 +95,16 @@ export const makeWorld = (
     })
     const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
-    const { extra: _, stakes: __, logLevel, ...validatorOptions } = options
+    const { extra: _, stakes: __, logLevel, decorateStore: ___, ...validatorOptions } = options
+    const validatorScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
     const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...validatorOptions }).pipe(
       Effect.provide(context),
       Effect.provide(capture),
-      Effect.provide(Logger.minimumLogLevel(logLevel ?? LogLevel.Info))
+      Effect.provide(Logger.minimumLogLevel(logLevel ?? LogLevel.Info)),
+      Scope.extend(validatorScope)
     )
-    const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs }
+    const stop = Scope.close(validatorScope, Exit.void)
+    const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs, stop }
     return world
   })
 
