@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
@@ -7,6 +7,7 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { writeHotkey } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
+import { exited, freePort } from "./support/process.js"
 import { tempDir, testKey } from "./support/world.js"
 
 // CONTRACT §9: SIGTERM or SIGINT to `pnpm validator serve`, the process the user started,
@@ -28,15 +29,6 @@ const pnpm = (): readonly [string, ReadonlyArray<string>] => {
 // A user's shell: none of the package-manager variables the test runner itself may carry.
 const userEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|PNPM_)/i.test(name)))
-
-const freePort = Effect.async<number>((resume) => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 /** Whether `port` can be listened on again. */
 const released = (port: number) =>
@@ -85,12 +77,6 @@ interface Launch {
   readonly signal: NodeJS.Signals
   readonly toGroup?: boolean
 }
-
-const exited = (child: ChildProcess) =>
-  Effect.async<void>((resume) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
-    child.once("exit", () => resume(Effect.void))
-  })
 
 /**
  * Starts `validator serve` through `launch.command` on a free port with a temp store, waits

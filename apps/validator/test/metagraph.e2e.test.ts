@@ -40,27 +40,41 @@ const writeSnapshot = (path: string, block: number, keys: ReadonlyArray<Keypair>
     })
   )
 
+/**
+ * A validator on a snapshot file (polled every 50 ms) that lists it and `early`: the file's
+ * path, the keys, and a signed check as any key.
+ */
+const onSnapshot = (block: number) =>
+  Effect.gen(function* () {
+    const dir = yield* tempDir
+    const validatorKey = yield* testKey("snapshot-validator")
+    const early = yield* testKey("snapshot-early")
+    const late = yield* testKey("snapshot-late")
+    const path = join(dir, "metagraph.json")
+    writeSnapshot(path, block, [validatorKey, early])
+    const github = yield* FakeGitHub.scoped
+    const ports = yield* Layer.build(
+      Layer.mergeAll(
+        GitHubHttp.layerNode({ baseUrl: github.url }),
+        JsonFilePatStore.layerNode({ path: join(dir, "miner_pats.json") }),
+        MetagraphSnapshot.layer({ path, ownHotkey: validatorKey.address, pollInterval: "50 millis" }).pipe(
+          Layer.provide(NodeFileSystem.layer)
+        )
+      )
+    )
+    const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0 }).pipe(
+      Effect.provide(ports),
+      Effect.provide(Logger.replace(Logger.defaultLogger, Logger.none))
+    )
+    const world = { validator } as World
+    const checkAs = (key: Keypair) => post(world, "/PatCheckSynapse", signedHeaders(world, key, "PatCheckSynapse"), body("PatCheckSynapse"))
+    return { path, validator, validatorKey, early, late, checkAs }
+  })
+
 describe("metagraph snapshot file", () => {
   it.scopedLive("a miner registered by a newer snapshot file is served without a restart; /healthz shows the block", () =>
     Effect.gen(function* () {
-      const dir = yield* tempDir
-      const validatorKey = yield* testKey("snapshot-validator")
-      const early = yield* testKey("snapshot-early")
-      const late = yield* testKey("snapshot-late")
-      const path = join(dir, "metagraph.json")
-      writeSnapshot(path, 100, [validatorKey, early])
-      const github = yield* FakeGitHub.scoped
-      const ports = yield* Layer.build(
-        Layer.mergeAll(
-          GitHubHttp.layerNode({ baseUrl: github.url }),
-          JsonFilePatStore.layerNode({ path: join(dir, "miner_pats.json") }),
-          MetagraphSnapshot.layer({ path, pollInterval: "50 millis" }).pipe(Layer.provide(NodeFileSystem.layer))
-        )
-      )
-      const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0 }).pipe(Effect.provide(ports))
-      const world = { validator } as World
-      const checkAs = (key: Keypair) => post(world, "/PatCheckSynapse", signedHeaders(world, key, "PatCheckSynapse"), body("PatCheckSynapse"))
-
+      const { path, validator, validatorKey, early, late, checkAs } = yield* onSnapshot(100)
       assert.strictEqual((yield* checkAs(early)).status, 200)
       assert.strictEqual((yield* checkAs(late)).status, 403)
 
@@ -82,28 +96,7 @@ describe("metagraph snapshot file", () => {
 describe("a snapshot the validator cannot serve (CONTRACT §8)", () => {
   it.scopedLive("an empty export, or one without this validator's hotkey, is a reload error: the last good one keeps serving", () =>
     Effect.gen(function* () {
-      const dir = yield* tempDir
-      const validatorKey = yield* testKey("snapshot-validator")
-      const miner = yield* testKey("snapshot-early")
-      const other = yield* testKey("snapshot-late")
-      const path = join(dir, "metagraph.json")
-      writeSnapshot(path, 300, [validatorKey, miner])
-      const github = yield* FakeGitHub.scoped
-      const ports = yield* Layer.build(
-        Layer.mergeAll(
-          GitHubHttp.layerNode({ baseUrl: github.url }),
-          JsonFilePatStore.layerNode({ path: join(dir, "miner_pats.json") }),
-          MetagraphSnapshot.layer({ path, ownHotkey: validatorKey.address, pollInterval: "50 millis" }).pipe(
-            Layer.provide(NodeFileSystem.layer)
-          )
-        )
-      )
-      const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0 }).pipe(
-        Effect.provide(ports),
-        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.none))
-      )
-      const world = { validator } as World
-      const checkAs = (key: Keypair) => post(world, "/PatCheckSynapse", signedHeaders(world, key, "PatCheckSynapse"), body("PatCheckSynapse"))
+      const { path, validator, validatorKey, early: miner, late: other, checkAs } = yield* onSnapshot(300)
       assert.strictEqual((yield* checkAs(miner)).status, 200)
 
       const refused: ReadonlyArray<readonly [write: () => void, detail: string]> = [
