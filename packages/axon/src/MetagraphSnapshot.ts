@@ -64,7 +64,7 @@ export const parseMetagraphSnapshot = (path: string, text: string): Either.Eithe
         return Either.left(
           new MetagraphError({
             path,
-            detail: "lists no neurons (every hotkey would be refused); export the subnet's metagraph again"
+            detail: "lists no neurons (a failed export: no subnet has none); export the subnet's metagraph again"
           })
         )
       }
