@@ -8,6 +8,7 @@ import { readdirSync, statSync, writeFileSync, readFileSync, existsSync } from "
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { bundleProgram } from "./bundleProgram.mjs"
+import { stopWhenLauncherGone } from "./launcherWatch.mjs"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const programs = {
@@ -24,6 +25,8 @@ if (entry === undefined) {
 }
 // The program reads its own arguments from process.argv: drop the program name.
 process.argv.splice(2, 1)
+// From now on, also while bundling: a launcher that is gone leaves nobody to stop us.
+stopWhenLauncherGone()
 
 const sourceStamp = () => {
   let newest = 0
@@ -55,6 +58,8 @@ const files = [outFile, join(outDir, `${name}.sr25519-worker.mjs`), stampFile]
 if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") !== stamp) {
   await bundleProgram(join(root, entry), outDir, name)
   writeFileSync(stampFile, stamp)
+  // esbuild's service process is not needed again: the program's tree is this process alone.
+  await (await import("esbuild")).stop()
 }
 
 await import(pathToFileURL(outFile).href).catch((error) => {

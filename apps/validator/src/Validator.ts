@@ -27,7 +27,11 @@ export interface ValidatorOptions {
   readonly maxConcurrency?: number
   /** Requests per minute per hotkey (default 30; 0 = off). */
   readonly rateLimit?: number
-  /** How long shutdown waits for requests in flight (default 10 s). Store writes are always awaited. */
+  /**
+   * How long shutdown waits for requests in flight (default 10 s); GitHub calls still running
+   * near its end are cut short as transient, so those requests get their answer within it.
+   * Store writes are always awaited.
+   */
   readonly shutdownGrace?: Duration.DurationInput
 }
 

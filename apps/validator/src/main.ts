@@ -3,7 +3,9 @@ import { Effect, Logger } from "effect"
 import { validatorCli } from "./cli.js"
 import { reportFailure, teardown } from "./exitCode.js"
 import { serve } from "./serve.js"
+import { drainThroughRepeatedSignals } from "./signals.js"
 
+drainThroughRepeatedSignals()
 validatorCli(serve)(process.argv).pipe(
   reportFailure,
   Effect.provide(Logger.json),

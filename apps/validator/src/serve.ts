@@ -17,17 +17,17 @@ const developmentNotice = (settings: ServeSettings, hotkey: string) =>
 export type PortSettings = Pick<ServeSettings, "githubApiUrl" | "patsFile" | "metagraphPath">
 
 /**
- * The ports of a real validator: GitHub over HTTP, the JSON store (created empty if
- * missing), the metagraph snapshot file (reloaded when it changes, with its status for
- * `/healthz`).
+ * The ports of a real validator whose hotkey is `hotkey`: GitHub over HTTP, the JSON store
+ * (created empty if missing), the metagraph snapshot file (reloaded when it changes, with
+ * its status for `/healthz`; a snapshot that does not list `hotkey` is refused).
  */
-export const validatorPorts = (settings: PortSettings) =>
+export const validatorPorts = (settings: PortSettings, hotkey: string) =>
   Layer.mergeAll(
     GitHubHttp.layerNode({ baseUrl: settings.githubApiUrl }),
     Layer.unwrapEffect(
       Effect.as(JsonFilePatStore.ensure(settings.patsFile), JsonFilePatStore.layerNode({ path: settings.patsFile }))
     ),
-    MetagraphSnapshot.layer({ path: settings.metagraphPath })
+    MetagraphSnapshot.layer({ path: settings.metagraphPath, ownHotkey: hotkey })
   ).pipe(Layer.provide(NodeFileSystem.layer))
 
 /**
@@ -39,7 +39,7 @@ export const serve = (settings: ServeSettings) =>
     const keypair = yield* loadHotkey(settings).pipe(Effect.provide(NodeFileSystem.layer))
     if (settings.development) yield* developmentNotice(settings, keypair.address)
     // Built before the server, so released after it: the last request lines are written.
-    const ports = yield* Layer.build(Layer.merge(validatorPorts(settings), RequestLog.layerStdout))
+    const ports = yield* Layer.build(Layer.merge(validatorPorts(settings, keypair.address), RequestLog.layerStdout))
     // Without its threads the validator still serves, verifying on the main thread.
     const verifier: Context.Context<never> = yield* Layer.build(Sr25519Verifier.layer()).pipe(
       Effect.catchAll((error) =>

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { createServer } from "node:net"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { NodeFileSystem } from "@effect/platform-node"
@@ -9,26 +8,12 @@ import { writeHotkey } from "@gittensor-pat/axon"
 import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
+import { exited, freePort } from "./support/process.js"
 import { call, type StoredRow, tempDir, testKey, tokenFields, type World } from "./support/world.js"
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url))
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 const MINERS = 24
-
-const freePort = Effect.async<number>((resume) => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
-const exited = (child: ChildProcess) =>
-  Effect.async<number | null>((resume) => {
-    if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
-    child.once("exit", (code) => resume(Effect.succeed(code)))
-  })
 
 const healthy = (url: string) =>
   Effect.tryPromise(() => fetch(`${url}/healthz`)).pipe(

@@ -60,6 +60,14 @@ export const parseMetagraphSnapshot = (path: string, text: string): Either.Eithe
           })
         )
       }
+      if (file.neurons.length === 0) {
+        return Either.left(
+          new MetagraphError({
+            path,
+            detail: "lists no neurons (a failed export: no subnet has none); export the subnet's metagraph again"
+          })
+        )
+      }
       const seen = new Set<string>()
       const duplicate = file.neurons.find((neuron) => seen.size === seen.add(neuron.hotkey).size)
       if (duplicate !== undefined) {
@@ -131,7 +139,27 @@ export interface MetagraphSnapshotOptions {
   readonly path: string
   /** How often the file is checked for changes. Default 2 seconds. */
   readonly pollInterval?: Duration.DurationInput
+  /**
+   * A hotkey every snapshot must list: a validator's own. A snapshot without it is of
+   * another subnet, or a broken export, and is refused like a malformed one.
+   */
+  readonly ownHotkey?: string
 }
+
+/** `snapshot`, unless it does not list `ownHotkey` (when one is required). */
+const listsOwnHotkey = (
+  path: string,
+  snapshot: Snapshot,
+  ownHotkey: string | undefined
+): Either.Either<Snapshot, MetagraphError> =>
+  ownHotkey === undefined || snapshot.neurons.some((neuron) => neuron.hotkey === ownHotkey)
+    ? Either.right(snapshot)
+    : Either.left(
+        new MetagraphError({
+          path,
+          detail: `does not list this validator's hotkey ${ownHotkey} (netuid ${snapshot.netuid}, block ${snapshot.block}); export the metagraph of the subnet this hotkey is registered on, or start with the hotkey the snapshot lists (--wallet.name, --wallet.hotkey)`
+        })
+      )
 
 // Any change to the file (edit in place, or replace by rename) moves one of these.
 const fingerprint = (info: FileSystem.File.Info): string =>
@@ -142,8 +170,9 @@ const fingerprint = (info: FileSystem.File.Info): string =>
 /**
  * The `Metagraph` port over a snapshot file, with its `MetagraphStatus`. Fails if the file
  * cannot be loaded now; afterwards it reloads whenever the file changes (checked every
- * `pollInterval`, for as long as the scope lives), and a bad reload is logged and ignored
- * so the last good snapshot keeps being served.
+ * `pollInterval`, for as long as the scope lives), and a bad reload (malformed, no neurons,
+ * `ownHotkey` missing) is logged and reported in the status, while the last good snapshot
+ * keeps being served.
  */
 const make = (
   options: MetagraphSnapshotOptions
@@ -151,15 +180,18 @@ const make = (
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const stamp = fs.stat(options.path).pipe(Effect.map(fingerprint), Effect.orElseSucceed(() => "missing"))
+    const read = Effect.flatMap(readMetagraphSnapshot(options.path), (snapshot) =>
+      listsOwnHotkey(options.path, snapshot, options.ownHotkey)
+    )
     const seen = yield* Ref.make(yield* stamp)
-    const first = yield* readMetagraphSnapshot(options.path)
+    const first = yield* read
     const state = yield* Ref.make(load(options.path, first, yield* Clock.currentTimeMillis))
 
     const reload = Effect.gen(function* () {
       const current = yield* stamp
       if (current === (yield* Ref.get(seen))) return
       yield* Ref.set(seen, current)
-      const result = yield* Effect.either(readMetagraphSnapshot(options.path))
+      const result = yield* Effect.either(read)
       if (Either.isLeft(result)) {
         yield* Effect.logError(`${result.left.message}; still serving the last good snapshot`)
         yield* Ref.update(state, (s) => ({ ...s, health: { ...s.health, lastError: Option.some(result.left.message) } }))

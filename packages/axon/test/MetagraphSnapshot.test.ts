@@ -48,7 +48,8 @@ describe("metagraph snapshot", () => {
       [snapshotText(1, [{ ...neuron(0, "5A"), stake: "10" }]), "stake"],
       [snapshotText(1, [neuron(1, "5A")]), "uid must equal the index"],
       [snapshotText(1, [neuron(0, "5A"), neuron(1, "5A")]), "appears on two uids"],
-      [JSON.stringify({ netuid: 74, neurons: [] }), "block"]
+      [JSON.stringify({ netuid: 74, neurons: [] }), "block"],
+      [snapshotText(1, []), "lists no neurons"]
     ]
     for (const [text, detail] of cases) {
       const result = parseMetagraphSnapshot("m.json", text)
@@ -120,6 +121,43 @@ describe("metagraph snapshot", () => {
       writeFileSync(path, snapshotText(1, [neuron(3, "5A")]))
       const error = yield* Effect.flip(Layer.build(MetagraphSnapshot.layer({ path })))
       assert.include(error.message, "uid must equal the index")
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.scoped("with ownHotkey, a first snapshot that does not list it fails the layer, saying what to do", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      writeFileSync(path, snapshotText(5, [neuron(0, "5A"), neuron(1, "5B")]))
+      const error = yield* Effect.flip(Layer.build(MetagraphSnapshot.layer({ path, ownHotkey: "5V" })))
+      assert.include(error.message, path)
+      assert.include(error.message, "does not list this validator's hotkey 5V")
+      assert.include(error.message, "--wallet.hotkey")
+    }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.scopedLive("with ownHotkey, an empty snapshot or one without it is a reload error: the last good one stays", () =>
+    Effect.gen(function* () {
+      const path = yield* tempFile
+      writeFileSync(path, snapshotText(200, [neuron(0, "5V"), neuron(1, "5B")]))
+      const context = yield* Layer.build(
+        MetagraphSnapshot.layer({ path, ownHotkey: "5V", pollInterval: "20 millis" }).pipe(
+          Layer.provide(Logger.replace(Logger.defaultLogger, Logger.none))
+        )
+      )
+      const graph = yield* Effect.provide(Metagraph, context)
+      const status = yield* Effect.provide(MetagraphStatus, context)
+      const refused = [
+        [snapshotText(201, []), "lists no neurons"],
+        [snapshotText(202, [neuron(0, "5A"), neuron(1, "5B")]), "does not list this validator's hotkey 5V"]
+      ] as const
+      for (const [text, detail] of refused) {
+        writeFileSync(path, text)
+        yield* eventually(Effect.map(status.health, (h) => Option.getOrElse(h.lastError, () => "").includes(detail)))
+        assert.deepInclude(yield* status.health, { block: 200, neurons: 2 })
+        assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5B")), Option.some(Uid.make(1)))
+      }
+      writeFileSync(path, snapshotText(203, [neuron(0, "5V")]))
+      yield* eventually(Effect.map(status.health, (h) => h.block === 203 && Option.isNone(h.lastError)))
     }).pipe(Effect.provide(NodeFileSystem.layer))
   )
 

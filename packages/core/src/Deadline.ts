@@ -1,4 +1,4 @@
-import { Clock, Context, DefaultServices, Duration, Effect, type Exit, type Fiber, FiberId, FiberRef, Option } from "effect"
+import { Cause, Clock, Context, DefaultServices, Duration, Effect, type Exit, type Fiber, FiberId, FiberRef, Option } from "effect"
 import { type GitHubEndpoint, TransientGitHubError } from "./errors.js"
 
 /** An absolute point in time (epoch milliseconds) by which a request must be answered. */
@@ -62,7 +62,7 @@ const setAlarm = (deadline: Deadline, ring: () => void): Effect.Effect<() => voi
  * Waits for `calls` (forked, in order of precedence) until `deadline`. The first failure
  * among calls whose predecessors all succeeded decides, at once, and interrupts the rest;
  * else the last call's value. When the deadline passes first, the earliest call still
- * running fails as out of time.
+ * running fails as out of time; so does a call interrupted from outside.
  *
  * Written against fiber observers and one timer rather than with `race`/`zip` combinators:
  * those fork a fiber per side and merge fiber refs on every join, which cost ~450 µs per
@@ -85,10 +85,15 @@ const settle = (calls: ReadonlyArray<Running>, deadline: Deadline): Effect.Effec
       })
       resume?.(result)
     }
+    // A call interrupted from outside (the server cutting GitHub calls short as it shuts
+    // down) gave no verdict: for the caller it ran out of time.
     const decide = () => {
-      for (const exit of exits) {
+      for (let index = 0; index < exits.length; index++) {
+        const exit = exits[index]
         if (exit === undefined) return
-        if (exit._tag === "Failure") return finish(exit)
+        if (exit._tag === "Failure") {
+          return finish(Cause.isInterruptedOnly(exit.cause) ? Effect.fail(expired(calls[index]!.endpoint)) : exit)
+        }
       }
       finish(exits[exits.length - 1] as Exit.Exit<unknown, unknown>)
     }

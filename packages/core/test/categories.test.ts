@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { FastCheck as fc, Option, Redacted } from "effect"
+import { FastCheck as fc, Option } from "effect"
 import {
   BroadcastCategories,
   BroadcastOutcome,
@@ -10,8 +10,7 @@ import {
   checkCategory,
   checkFields,
   countCategories,
-  GitHubId,
-  maskPat
+  GitHubId
 } from "@gittensor-pat/core"
 
 const numRuns = 500
@@ -108,22 +107,4 @@ describe("miner categories (CONTRACT §4, last paragraph)", () => {
       no_response: 0
     })
   })
-})
-
-describe("maskPat (CONTRACT §7)", () => {
-  it("shows a token as *** and its last four characters", () => {
-    assert.strictEqual(maskPat(Redacted.make("ghp_abcdefgh1234")), "***1234")
-    assert.strictEqual(maskPat("github_pat_XYZ9"), "***XYZ9")
-  })
-
-  it.prop(
-    "never shows more than the last four characters",
-    [fc.string({ minLength: 8, maxLength: 60 })],
-    ([token]) => {
-      const masked = maskPat(Redacted.make(token))
-      assert.strictEqual(masked, `***${token.slice(-4)}`)
-      assert.isFalse(masked.includes(token))
-    },
-    { fastCheck: { numRuns } }
-  )
 })

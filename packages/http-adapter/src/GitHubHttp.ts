@@ -102,7 +102,7 @@ const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
       body: testQueryBody
     } as const
     return yield* retryWithinDeadline(testQueryPolicy, (budget) =>
-      Effect.flatMap(sendTestQuery(call, budget), classifyTestQuery)
+      Effect.flatMap(sendTestQuery(call, budget), (answer) => classifyTestQuery(answer, token))
     )
   })
 

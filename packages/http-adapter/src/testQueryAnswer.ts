@@ -1,4 +1,4 @@
-import { InvalidPatError, Messages } from "@gittensor-pat/core"
+import { InvalidPatError, Messages, maskPatIn } from "@gittensor-pat/core"
 import { Either, Option, Schema } from "effect"
 import {
   type GitHubAnswer,
@@ -31,10 +31,11 @@ const decodeEnvelope = Schema.decodeEither(Envelope)
 const decodeEntry = Schema.decodeUnknownOption(ErrorEntry)
 const decodeData = Schema.decodeUnknownEither(ViewerData)
 
-const entryMessage = (entry: unknown): string | undefined =>
+// GitHub's text, with the token it may quote masked.
+const entryMessage = (entry: unknown, token: string): string | undefined =>
   Option.match(decodeEntry(entry), {
     onNone: () => undefined,
-    onSome: ({ message }) => (typeof message === "string" ? message : undefined)
+    onSome: ({ message }) => (typeof message === "string" ? maskPatIn(message, token) : undefined)
   })
 
 /** GitHub's GraphQL throttling answer: an error typed as a rate limit or saying so. */
@@ -54,8 +55,10 @@ const invalid = (reason: "graphql-error" | "missing-scope", message: string) =>
  * CONTRACT §2, rows tried top to bottom. Succeeds with the viewer's login (empty when
  * GitHub leaves it out). A JSON shape the contract does not describe (a bare array,
  * `data` or `viewer` that is not an object) is transient: it cannot be a verdict.
+ * GitHub's error message may quote the token the query was sent with: `token` is masked
+ * in it here, where GitHub's text enters, before any answer or log line can carry it.
  */
-export const classifyTestQuery = (answer: GitHubAnswer): Either.Either<string, GitHubFailure> =>
+export const classifyTestQuery = (answer: GitHubAnswer, token: string): Either.Either<string, GitHubFailure> =>
   Option.match(judgeStatus("test-query", answer, Messages.graphqlStatus), {
     onSome: Either.left,
     onNone: () =>
@@ -69,7 +72,7 @@ export const classifyTestQuery = (answer: GitHubAnswer): Either.Either<string, G
         }
         if (errors.length > 0) {
           return yield* Either.left(
-            invalid("graphql-error", Messages.graphqlError(entryMessage(errors[0])))
+            invalid("graphql-error", Messages.graphqlError(entryMessage(errors[0], token)))
           )
         }
         const data = yield* Either.mapLeft(decodeData(body.data ?? null), () =>

@@ -34,7 +34,10 @@ const status = fc.oneof(
 const anyAnswer = fc.record({ status, headers, body: bodies })
 const throttled = (a: GitHubAnswer) =>
   a.status === 403 && (a.headers["x-ratelimit-remaining"]?.trim() === "0" || /rate limit/i.test(a.body))
-const both = [classifyIdentity, classifyTestQuery] as const
+// The token the test query was sent with: classifying masks it in GitHub's text.
+const TOKEN = "ghp_classify_token_5150"
+const classifyGraphql = (a: GitHubAnswer) => classifyTestQuery(a, TOKEN)
+const both = [classifyIdentity, classifyGraphql] as const
 
 describe("status rows shared by CONTRACT §2 and §3", () => {
   it.prop("5xx is transient whatever the body", [fc.integer({ min: 500, max: 599 }), headers, bodies], ([s, h, b]) => {
@@ -49,7 +52,7 @@ describe("status rows shared by CONTRACT §2 and §3", () => {
 
   it.prop("any other 4xx is invalid with the contract's message", [anyAnswer], ([a]) => {
     fc.pre(a.status >= 400 && a.status < 500 && a.status !== 408 && a.status !== 429 && !throttled(a))
-    assert.deepInclude(failureOf(classifyTestQuery(a)), {
+    assert.deepInclude(failureOf(classifyGraphql(a)), {
       _tag: "InvalidPatError",
       endpoint: "test-query",
       reason: "unauthorized",
@@ -78,7 +81,7 @@ describe("status rows shared by CONTRACT §2 and §3", () => {
   })
 })
 
-const graphql = (body: unknown) => classifyTestQuery(answer(200, JSON.stringify(body)))
+const graphql = (body: unknown) => classifyGraphql(answer(200, JSON.stringify(body)))
 const errorEntry = fc.record(
   { message: fc.oneof(fc.string(), rateLimitPhrase), type: fc.constantFrom("FORBIDDEN", "RATE_LIMITED", "RATE_LIMIT", "NOT_FOUND") },
   { requiredKeys: [] }
@@ -89,7 +92,7 @@ const isRateLimitEntry = (e: { message?: string; type?: string }) =>
 describe("200 rows of CONTRACT §2", () => {
   it.prop("a body that is not JSON is transient", [fc.string()], ([text]) => {
     fc.pre(Either.isLeft(Either.try(() => JSON.parse(text))))
-    assert.strictEqual(kindOf(classifyTestQuery(answer(200, text))), "TransientGitHubError")
+    assert.strictEqual(kindOf(classifyGraphql(answer(200, text))), "TransientGitHubError")
   })
 
   it.prop("a rate-limit entry anywhere in errors is transient, whatever data holds", [fc.array(errorEntry, { minLength: 1 }), fc.json()], ([errors, data]) => {
@@ -115,6 +118,13 @@ describe("200 rows of CONTRACT §2", () => {
       assert.isTrue(Either.isLeft(verdict) && verdict.left._tag === "InvalidPatError")
       assert.strictEqual(Either.isLeft(verdict) && verdict.left.message, Messages.missingScope)
     }
+  })
+
+  it("errors[0].message quoting the token, as is, URL-encoded or JSON-escaped, names only ***<last 4>", () => {
+    const token = 'ghp_a"b\\c/d e%f'
+    const quotes = [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)]
+    const verdict = classifyTestQuery(answer(200, JSON.stringify({ errors: [{ message: `bad: ${quotes.join(" | ")}` }] })), token)
+    assert.strictEqual(Either.isLeft(verdict) && verdict.left.message, "GraphQL error: bad: *** e%f | *** e%f | *** e%f")
   })
 
   it("errors[0] without a message reads 'unknown'", () => {

@@ -43,13 +43,13 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
     it.scopedLive(`${name} → ${expected}`, () =>
       Effect.gen(function* () {
         const fake = yield* FakeGitHub.scoped
-        fake.script("tok", "graphql", behaviour)
-        const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("tok"))))
+        fake.script("ghp_row_token_0001", "graphql", behaviour)
+        const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("ghp_row_token_0001"))))
         assert.strictEqual(kind(result), expected)
         if (message !== undefined) {
           assert.strictEqual(Either.isLeft(result) && result.left.message, message)
         }
-        assert.strictEqual(fake.count("tok", "graphql"), behaviour === "reset" ? 2 : 1)
+        assert.strictEqual(fake.count("ghp_row_token_0001", "graphql"), behaviour === "reset" ? 2 : 1)
       })
     )
   }

@@ -15,12 +15,12 @@ import {
   type SynapseFields,
   type SynapseName
 } from "@gittensor-pat/axon"
-import type { Hotkey, Neuron } from "@gittensor-pat/core"
+import { type Hotkey, type Neuron, PatStore } from "@gittensor-pat/core"
 import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { type Duration, Effect, Layer, Logger, Redacted } from "effect"
+import { type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
 import * as RequestLog from "../../src/requestLog.js"
 import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
 
@@ -48,6 +48,8 @@ export interface World {
   readonly neurons: ReadonlyArray<Neuron>
   /** Every log line the validator wrote, as JSON text. */
   readonly logs: Array<string>
+  /** Stops the validator (it drains) while GitHub, the store and the temp folder live on. */
+  readonly stop: Effect.Effect<void>
 }
 
 /** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
@@ -60,6 +62,10 @@ export const makeWorld = (
     readonly storeFileSystem?: Layer.Layer<FileSystem.FileSystem>
     /** How often the store looks after itself (its default otherwise). */
     readonly storeWatchInterval?: Duration.DurationInput
+    /** The validator's minimum log level (default Info, as it runs). */
+    readonly logLevel?: LogLevel.LogLevel
+    /** Wraps the JSON file store the validator gets (e.g. to slow its saves down). */
+    readonly decorateStore?: (store: PatStore["Type"]) => PatStore["Type"]
   } = {}
 ) =>
   Effect.gen(function* () {
@@ -79,11 +85,14 @@ export const makeWorld = (
         logs.push(line)
       })
     )
+    const fileStore = JsonFilePatStore.layer({
+      path: storePath,
+      ...(options.storeWatchInterval === undefined ? {} : { watchInterval: options.storeWatchInterval })
+    }).pipe(Layer.provide(options.storeFileSystem ?? NodeFileSystem.layer))
+    const { decorateStore } = options
     const ports = Layer.mergeAll(
       GitHubHttp.layerNode({ baseUrl: github.url, retryBaseDelay: "20 millis" }),
-      JsonFilePatStore.layer({ path: storePath, ...(options.storeWatchInterval === undefined ? {} : { watchInterval: options.storeWatchInterval }) }).pipe(
-        Layer.provide(options.storeFileSystem ?? NodeFileSystem.layer)
-      ),
+      decorateStore === undefined ? fileStore : Layer.effect(PatStore, Effect.map(PatStore, decorateStore)).pipe(Layer.provideMerge(fileStore)),
       StaticMetagraph.layer(neurons)
     )
     // Request lines go through the server's batched request log, other records through the logger.
@@ -94,12 +103,17 @@ export const makeWorld = (
     })
     const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
-    const { extra: _, stakes: __, storeFileSystem: ___, storeWatchInterval: ____, ...validatorOptions } = options
+    const { extra: _, stakes: __, storeFileSystem: ___, storeWatchInterval: ____, logLevel, decorateStore: _____, ...validatorOptions } =
+      options
+    const validatorScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
     const validator = yield* startValidator({ keypair: validatorKey, rateLimit: 0, ...validatorOptions }).pipe(
       Effect.provide(context),
-      Effect.provide(capture)
+      Effect.provide(capture),
+      Effect.provide(Logger.minimumLogLevel(logLevel ?? LogLevel.Info)),
+      Scope.extend(validatorScope)
     )
-    const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs }
+    const stop = Scope.close(validatorScope, Exit.void)
+    const world: World = { validator, validatorKey, miners, stranger, github, storePath, metagraph, neurons, logs, stop }
     return world
   })
 
