@@ -49,7 +49,7 @@ export type ValidatorPorts = GitHub | PatStore | Metagraph
 // The validator's own services; the GitHub and store ports are decorated for metrics and drain.
 const servicesLayer = (options: ValidatorOptions) => {
   const own = Layer.mergeAll(
-    NonceWindow.layer(options.nonceWindow),
+    NonceWindow.layerMetagraph(options.nonceWindow),
     RateLimiter.layer({ perMinute: options.rateLimit ?? 30 }),
     Admission.layer({ maxConcurrency: options.maxConcurrency ?? 2048 }),
     Metrics.layer,
