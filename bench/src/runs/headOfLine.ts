@@ -13,7 +13,9 @@ const options = benchOptions()
 const latencyMs = 100
 const stuckCount = options.quick ? 200 : 1000
 const healthyConcurrency = 16
-const hangingMiner = minerCount - 1
+// Spread over many miners, as the validator's replay window gives each hotkey only its share
+// of dendrite sessions (one per caller here).
+const hangingMiners = minerRange(minerCount - stuckCount, minerCount)
 // The stuck checks are all signed and in flight before the healthy stream starts, and the
 // stream ends before the validator's deadline (12 s − 1 s) releases the stuck ones.
 const healthyStartMs = options.quick ? 1500 : 3000
@@ -24,7 +26,7 @@ const program = Effect.gen(function* () {
   const validator = yield* startValidatorIn(world)
   yield* world.github.setLatency(latencyMs)
   yield* warmUp(world, validator)
-  yield* world.github.scriptMiners([hangingMiner], "hang")
+  yield* world.github.scriptMiners(hangingMiners, "hang")
   const healthyStream = {
     miners: minerRange(0, healthyConcurrency),
     concurrency: healthyConcurrency,
@@ -33,7 +35,7 @@ const program = Effect.gen(function* () {
   const point = Effect.gen(function* () {
     const alone = groupFigures(yield* runChecks(world, validator, [healthyStream]), 0, ["valid"])
     const report = yield* runChecks(world, validator, [
-      { miners: [hangingMiner], concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
+      { miners: hangingMiners, concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
       { ...healthyStream, startAfterMs: healthyStartMs }
     ])
     const stuck = groupFigures(report, 0, ["inconclusive"])
