@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
 import { HttpMiddleware, type HttpServerError } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { DENDRITE_VERSION, type Keypair, NonceWindow } from "@gittensor-pat/axon"
+import { DENDRITE_VERSION, type Keypair, NonceWindow, type NonceWindowOptions } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
@@ -33,6 +33,8 @@ export interface ValidatorOptions {
    * Store writes are always awaited.
    */
   readonly shutdownGrace?: Duration.DurationInput
+  /** How the replay window is sized (default: `NonceWindow`'s); tests shrink `maxKeys`. */
+  readonly nonceWindow?: NonceWindowOptions
 }
 
 /** A validator that is serving. It stops (gracefully) when its scope closes. */
@@ -51,7 +53,7 @@ export type ValidatorPorts = GitHub | PatStore | Metagraph
 // The validator's own services; the GitHub and store ports are decorated for metrics and drain.
 const servicesLayer = (options: ValidatorOptions) => {
   const own = Layer.mergeAll(
-    NonceWindow.layer(),
+    NonceWindow.layerMetagraph(options.nonceWindow),
     RateLimiter.layer({ perMinute: options.rateLimit ?? 30 }),
     Admission.layer({ maxConcurrency: options.maxConcurrency ?? 2048 }),
     Metrics.layer,

@@ -137,7 +137,7 @@ export const checkRequest = (
     if (!signed) return yield* Refusals.badSignature
     yield* services.nonces
       .check(hotkey, uuid, nonce, effectiveTimeoutSeconds(headers.timeout))
-      .pipe(Effect.mapError((e) => Refusals.nonce(e.message)))
+      .pipe(Effect.mapError(Refusals.nonce))
 
     if (!(yield* services.limiter.take(hotkey))) return yield* Refusals.rateLimited(services.rateLimit)
 

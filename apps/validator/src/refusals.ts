@@ -1,3 +1,4 @@
+import type { NonceRejectedError, NonceWindowFullError } from "@gittensor-pat/axon"
 import { Data } from "effect"
 
 /** A request refused before (or instead of) running its pipeline: HTTP status and message. */
@@ -5,6 +6,9 @@ export class Refusal extends Data.TaggedError("Refusal")<{
   readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503
   readonly message: string
 }> {}
+
+// A replayed or misdated nonce is the caller's fault (401); a full window clears as keys age (503).
+const nonceStatus = { NonceRejectedError: 401, NonceWindowFullError: 503 } as const
 
 /** The texts of the refusals (CONTRACT §6). */
 export const Refusals = {
@@ -19,7 +23,7 @@ export const Refusals = {
     status: 401,
     message: "Signature mismatch: the request is not signed by the dendrite hotkey for this validator's hotkey"
   }),
-  nonce: (message: string) => new Refusal({ status: 401, message }),
+  nonce: (error: NonceRejectedError | NonceWindowFullError) => new Refusal({ status: nonceStatus[error._tag], message: error.message }),
   rateLimited: (perMinute: number) =>
     new Refusal({
       status: 429,

@@ -85,12 +85,12 @@ const admitted = (checked: CheckedRequest, arrivedAt: number) =>
   })
 
 // As a Python axon builds its synapse from the headers, the caller's terminal and body hash
-// are the ones its headers state. JSON cannot hold a nanosecond nonce exactly; the header
-// keeps the exact one. A loop rather than entries/filter/fromEntries: it runs per answer.
+// are the ones its headers state; the nonce stays a bigint, written digit for digit. A loop
+// rather than entries/filter/fromEntries: it runs per answer.
 const fromHeaders = ({ headers, synapse }: CheckedRequest) => {
   const dendrite: Record<string, unknown> = { ...synapse.dendrite }
   for (const [key, value] of Object.entries(headers.dendrite)) {
-    if (value !== undefined) dendrite[key] = key === "nonce" ? Number(value) : value
+    if (value !== undefined) dendrite[key] = value
   }
   return { dendrite, computed_body_hash: headers.computedBodyHash ?? synapse.computed_body_hash }
 }

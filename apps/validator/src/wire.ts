@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http"
 import { HttpServerResponse } from "@effect/platform"
-import { type HeaderTerminal, responseHeaders, type SynapseName } from "@gittensor-pat/axon"
+import { type HeaderTerminal, responseHeaders, type SynapseName, wireJson } from "@gittensor-pat/axon"
 
 /** Who answers: the fields of the axon terminal that do not change per request. */
 export interface AxonSelf {
@@ -75,10 +75,11 @@ export const errorResponse = (
 
 /**
  * Writes an answer straight to Node's response, as `jsonResponse` would have it sent: the
- * head and the body (a string) leave the socket in one write.
+ * head and the body (a string) leave the socket in one write. Bigints (the caller's nonce)
+ * are written as their exact digits.
  */
 export const writeJson = (response: ServerResponse, status: number, body: unknown, axon: HeaderTerminal, close: boolean): void => {
-  const text = JSON.stringify(body)
+  const text = wireJson(body)
   response.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),

@@ -1,5 +1,4 @@
-import { DENDRITE_VERSION, EMPTY_BODY_HASH, type Keypair, requestHeaders, signRequest } from "@gittensor-pat/axon"
-import { randomUUID } from "node:crypto"
+import { DENDRITE_VERSION, EMPTY_BODY_HASH, type Keypair, requestHeaders, signRequest, wireJson } from "@gittensor-pat/axon"
 import { minerToken } from "../miners.js"
 import type { LoadGroup } from "./spec.js"
 
@@ -16,6 +15,8 @@ export interface RequestInput {
   readonly timeoutSeconds: number
   readonly miner: number
   readonly variant: number
+  /** The caller's dendrite uuid: one per caller, as a dendrite process keeps one. */
+  readonly uuid: string
 }
 
 let lastNonce = 0n
@@ -30,9 +31,10 @@ const nextNonce = (): bigint => {
 /**
  * The request a Bittensor dendrite sends as the miner, as the bytes that go on the wire
  * (HTTP/1.1, keep-alive): the header set of axon's `requestHeaders`, an sr25519 signature
- * from axon's `signRequest`, the synapse as JSON. Each request gets a fresh uuid, so one
- * miner may have many in flight without tripping the nonce ordering rule. Returns the text
- * and the nonce's time in milliseconds, so the sender can tell how old it is.
+ * from axon's `signRequest`, the synapse as JSON (its nonce digit for digit). Each caller
+ * keeps its own uuid, so one miner may have many in flight (one per caller) without
+ * tripping the nonce ordering rule. Returns the text and the nonce's time in milliseconds,
+ * so the sender can tell how old it is.
  */
 export const requestText = (
   keypair: Keypair,
@@ -40,16 +42,16 @@ export const requestText = (
   input: RequestInput
 ): { readonly text: string; readonly signedAtMs: number } => {
   const nonce = nextNonce()
-  const uuid = randomUUID()
+  const uuid = input.uuid
   const signature = signRequest(keypair, { nonce, axonHotkey: target.hotkey, uuid, bodyHash: EMPTY_BODY_HASH })
   const dendrite = { ip: "127.0.0.1", version: DENDRITE_VERSION, nonce, uuid, hotkey: keypair.address, signature }
   const axon = { ip: target.host, port: target.port, hotkey: target.hotkey }
   const fields =
     input.synapse === "PatBroadcastSynapse" ? { github_access_token: minerToken(input.miner, input.variant) } : {}
-  const body = JSON.stringify({
+  const body = wireJson({
     name: input.synapse,
     timeout: input.timeoutSeconds,
-    dendrite: { ...dendrite, nonce: Number(nonce) },
+    dendrite,
     axon,
     computed_body_hash: EMPTY_BODY_HASH,
     ...fields

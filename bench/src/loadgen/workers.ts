@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import { broadcastCategory, checkCategory } from "@gittensor-pat/core"
 import { Effect, Option } from "effect"
 import { type Ending, makeConnection } from "./connection.js"
@@ -96,11 +97,14 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
         const miner = group.miners[w % group.miners.length] ?? 0
         const connection = makeConnection(context.target)
         const presigner = makePresigner(context.pool, signing)
+        // A caller is one dendrite process: one uuid, nonces increasing request after request.
+        const uuid = randomUUID()
         const input = (sent: number): RequestInput => ({
           synapse: group.synapse,
           timeoutSeconds: group.timeoutSeconds,
           miner,
-          variant: sent % group.tokenVariants
+          variant: sent % group.tokenVariants,
+          uuid
         })
         let sent = 0
         const stop = () => {

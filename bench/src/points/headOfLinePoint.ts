@@ -9,7 +9,9 @@ export const headOfLineSettings = (quick: boolean) => ({
   latencyMs: 100,
   stuckCount: quick ? 200 : 1000,
   healthyConcurrency: 16,
-  hangingMiner: minerCount - 1,
+  // Spread over many miners: the validator's replay window gives each hotkey only its share
+  // of dendrite sessions (one per caller here).
+  hangingMiners: minerRange(minerCount - (quick ? 200 : 1000), minerCount),
   // The stuck checks are all signed and in flight before the healthy stream starts, and the
   // stream ends before the validator's deadline (12 s − 1 s) releases the stuck ones.
   healthyStartMs: quick ? 1500 : 3000,
@@ -19,9 +21,9 @@ export const headOfLineSettings = (quick: boolean) => ({
 /** One of `headOfLineSettings`. */
 export type HeadOfLineSettings = ReturnType<typeof headOfLineSettings>
 
-/** Sets the fake GitHub up for head-of-line points: latency L, the hanging miner's token hanging. */
+/** Sets the fake GitHub up for head-of-line points: latency L, the hanging miners' tokens hanging. */
 export const prepareHeadOfLine = (world: World, settings: HeadOfLineSettings) =>
-  Effect.zipRight(world.github.setLatency(settings.latencyMs), world.github.scriptMiners([settings.hangingMiner], "hang"))
+  Effect.zipRight(world.github.setLatency(settings.latencyMs), world.github.scriptMiners(settings.hangingMiners, "hang"))
 
 /**
  * Measures a healthy stream of checks alone, then the same stream beside `stuckCount`
@@ -30,7 +32,7 @@ export const prepareHeadOfLine = (world: World, settings: HeadOfLineSettings) =>
  */
 export const measureHeadOfLine = (world: World, validator: RunningValidator, settings: HeadOfLineSettings) =>
   Effect.gen(function* () {
-    const { latencyMs, stuckCount, hangingMiner } = settings
+    const { latencyMs, stuckCount, hangingMiners } = settings
     const healthyStream = {
       miners: minerRange(0, settings.healthyConcurrency),
       concurrency: settings.healthyConcurrency,
@@ -38,7 +40,7 @@ export const measureHeadOfLine = (world: World, validator: RunningValidator, set
     }
     const alone = groupFigures(yield* runChecks(world, validator, [healthyStream]), 0, ["valid"])
     const report = yield* runChecks(world, validator, [
-      { miners: [hangingMiner], concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
+      { miners: hangingMiners, concurrency: stuckCount, maxRequests: stuckCount, durationMs: 60_000 },
       { ...healthyStream, startAfterMs: settings.healthyStartMs }
     ])
     const stuck = groupFigures(report, 0, ["inconclusive"])

@@ -14,6 +14,7 @@ import { readResponseHeaders, requestHeaders } from "./headers.js"
 import type { Keypair } from "./Keypair.js"
 import { signRequest } from "./signature.js"
 import { PatBroadcastSynapse, PatCheckSynapse, type SynapseName, TerminalInfo } from "./synapse.js"
+import { wireJson } from "./wireJson.js"
 
 /**
  * The `bt_header_dendrite_version` we send: bittensor 10.2.0's `version_as_int`. Anything
@@ -83,10 +84,13 @@ const endpoint = (target: AxonTarget, name: SynapseName): string => {
   return `http://${host}:${target.port}/${name}`
 }
 
+// The schema holds a nonce as a JS number, which cannot carry a nanosecond timestamp: the
+// body gets the signed header's exact digits instead, as a Python dendrite sends them.
 const encodeBody = <N extends SynapseName>(
   name: N,
   fields: SynapseFields[N],
-  base: Pick<PatCheckSynapse, "timeout" | "dendrite" | "axon">
+  base: Pick<PatCheckSynapse, "timeout" | "dendrite" | "axon">,
+  nonce: bigint
 ): string => {
   const json =
     name === "PatBroadcastSynapse"
@@ -94,7 +98,7 @@ const encodeBody = <N extends SynapseName>(
           new PatBroadcastSynapse({ ...base, ...(fields as SynapseFields["PatBroadcastSynapse"]) })
         )
       : Schema.encodeSync(PatCheckSynapse)(new PatCheckSynapse(base))
-  return JSON.stringify(json)
+  return wireJson({ ...json, dendrite: { ...json.dendrite, nonce } })
 }
 
 const decodeBody = <N extends SynapseName>(name: N, json: unknown) =>
@@ -127,7 +131,8 @@ const parseJson = (text: string): unknown => {
 export const callAxon = Effect.fn("Dendrite.callAxon")(function* <N extends SynapseName>(
   options: CallAxonOptions<N>
 ) {
-  const client = yield* HttpClient.HttpClient
+  // A dendrite sends no tracing headers (b3, traceparent): the client's propagation is off.
+  const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
   const timeoutSeconds = options.timeoutSeconds ?? 12
   const url = endpoint(options.target, options.synapse)
   const uuid = options.uuid ?? dendriteUuid(options.keypair)
@@ -147,12 +152,12 @@ export const callAxon = Effect.fn("Dendrite.callAxon")(function* <N extends Syna
     signature
   }
   const axon = { ip: options.target.ip, port: options.target.port, hotkey: options.target.hotkey }
-  // JSON numbers cannot hold a nanosecond nonce exactly; the signed, exact one is the header's.
-  const body = encodeBody(options.synapse, options.fields, {
-    timeout: timeoutSeconds,
-    dendrite: TerminalInfo.make({ ...dendrite, nonce: Number(nonce) }),
-    axon: TerminalInfo.make(axon)
-  })
+  const body = encodeBody(
+    options.synapse,
+    options.fields,
+    { timeout: timeoutSeconds, dendrite: TerminalInfo.make({ ...dendrite, nonce: null }), axon: TerminalInfo.make(axon) },
+    nonce
+  )
   const headers = requestHeaders({
     name: options.synapse,
     timeout: timeoutSeconds,

@@ -10,14 +10,33 @@ export class HeaderError extends Data.TaggedError("HeaderError")<{
   }
 }
 
+const nonceRejections = {
+  stale: "Nonce is too old: it falls outside the allowed window",
+  "not-increasing": "Nonce is too old, a newer one was last processed",
+  future: "Nonce is ahead of the validator's clock by more than the allowed window; check this machine's clock"
+} as const
+
 /** Replay protection refused a request's nonce (the axon answers 401). */
 export class NonceRejectedError extends Data.TaggedError("NonceRejectedError")<{
-  readonly reason: "stale" | "not-increasing"
+  readonly reason: keyof typeof nonceRejections
 }> {
   override get message(): string {
-    return this.reason === "stale"
-      ? "Nonce is too old: it falls outside the allowed window"
-      : "Nonce is too old, a newer one was last processed"
+    return nonceRejections[this.reason]
+  }
+}
+
+/**
+ * The replay window cannot take a new `hotkey:uuid` now (the axon answers 503): `hotkey`,
+ * the caller already holds its share of keys; `window`, every key is taken. Keys free up as
+ * their nonces age out of the window, so a retry shortly after succeeds.
+ */
+export class NonceWindowFullError extends Data.TaggedError("NonceWindowFullError")<{
+  readonly scope: "hotkey" | "window"
+}> {
+  override get message(): string {
+    return this.scope === "hotkey"
+      ? "Too many dendrite sessions (uuids) from this hotkey in the last minute; reuse one dendrite, or retry shortly."
+      : "Validator's replay window is full; retry shortly."
   }
 }
 

@@ -13,7 +13,7 @@ import {
   PatCheckSynapse,
   verifyResponse
 } from "../src/index.js"
-import { serveFakeAxon } from "../src/testing/index.js"
+import { dendriteNonceDigits, serveFakeAxon } from "../src/testing/index.js"
 import { BTWALLET, SUBSTRATE_DEV } from "./vectors.js"
 
 const TOKEN = "ghp_dendriteTestTokenWXYZ"
@@ -73,6 +73,22 @@ describe("callAxon", () => {
       assert.strictEqual(body.computed_body_hash, "")
       assert.deepInclude(body.dendrite as object, { hotkey: miner.address, uuid: headers.dendrite.uuid })
       assert.deepInclude(body.axon as object, { hotkey: validator.address, port: axon.port })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+  )
+
+  it.scopedLive("the body carries the header's exact nonce digits; no tracing headers go out", () =>
+    Effect.gen(function* () {
+      const { miner, validator } = yield* keys
+      const axon = yield* serveFakeAxon({ keypair: validator, answer: () => okCheck })
+      const target = { ip: "127.0.0.1", port: axon.port, hotkey: validator.address }
+      for (let i = 0; i < 3; i++) yield* callAxon({ keypair: miner, target, synapse: "PatCheckSynapse", fields: {} })
+      for (const request of axon.requests) {
+        const header = request.rawHeaders.bt_header_dendrite_nonce!
+        assert.isFalse(Number.isSafeInteger(Number(header)), `a nanosecond nonce is beyond 2^53: ${header}`)
+        assert.strictEqual(dendriteNonceDigits(request.rawBody), header)
+        assert.notProperty(request.rawHeaders, "b3")
+        assert.notProperty(request.rawHeaders, "traceparent")
+      }
     }).pipe(Effect.provide(NodeHttpClient.layerUndici))
   )
 

@@ -13,6 +13,8 @@ export interface FakeAxonRequest {
   readonly rawHeaders: Record<string, string | undefined>
   /** The JSON body, or undefined when it was not JSON. */
   readonly body: unknown
+  /** The body as sent (JSON.parse rounds integers beyond 2^53; this text does not). */
+  readonly rawBody: string
   /** Whether the dendrite signature verifies for this axon's hotkey. */
   readonly signatureValid: boolean
 }
@@ -62,9 +64,10 @@ export const serveFakeAxon = (options: {
       req.on("end", () => {
         const rawHeaders = flatten(req.headers)
         const headers = Either.getOrUndefined(parseRequestHeaders(rawHeaders))
+        const rawBody = Buffer.concat(chunks).toString("utf8")
         let body: unknown
         try {
-          body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+          body = JSON.parse(rawBody)
         } catch {
           body = undefined
         }
@@ -73,6 +76,7 @@ export const serveFakeAxon = (options: {
           headers,
           rawHeaders,
           body,
+          rawBody,
           signatureValid: signatureValid(headers, options.keypair.address)
         }
         requests.push(request)

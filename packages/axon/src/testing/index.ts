@@ -1,1 +1,2 @@
 export * from "./FakeAxon.js"
+export * from "./nonceDigits.js"
