@@ -2,7 +2,8 @@ import type { CheckCategory } from "@gittensor-pat/core"
 import { Console, Effect, Option } from "effect"
 import { callValidators } from "./calls.js"
 import type { MinerOptions } from "./options.js"
-import { emitReport, reportFailure } from "./output.js"
+import { stoppedEarly } from "./checkThenSend.js"
+import { emitReport, failureDocument, reportingStop } from "./output.js"
 import { checkLocally, LocalVerdict } from "./precheck.js"
 import { prepare } from "./prepare.js"
 import { checkSurvey } from "./surveys.js"
@@ -45,5 +46,5 @@ export const check = (options: MinerOptions) =>
     const { keypair, selection, timeoutSeconds } = yield* prepare(options, checkSurvey.defaultTimeoutSeconds)
     const rows = yield* callValidators(checkSurvey, { keypair, validators: selection.eligible, timeoutSeconds }, {})
     yield* Effect.flatMap(localNote(options, rows), Option.match({ onNone: () => Effect.void, onSome: Console.error }))
-    yield* emitReport(checkSurvey, { rows, skipped: selection.skipped, githubLogin: null }, options.json)
-  }).pipe(Effect.tapError((error) => reportFailure(checkSurvey, options.json, error)))
+    yield* emitReport(checkSurvey, { rows, skipped: selection.skipped, token: null }, options.json)
+  }).pipe(Effect.mapError(stoppedEarly), reportingStop(failureDocument(checkSurvey), options.json))

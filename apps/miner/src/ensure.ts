@@ -1,15 +1,15 @@
-import type { Neuron, Pat } from "@gittensor-pat/core"
+import type { Neuron } from "@gittensor-pat/core"
 import { Console, Duration, Effect, Option } from "effect"
 import { confirmUnchecked, reportLocalCheck, vetToken } from "./beforeSending.js"
 import { callValidators } from "./calls.js"
 import { decisions, type EnsureReport, ensureSucceeded, renderEnsureReport, toEnsureDocument } from "./ensureReport.js"
-import { GitHubUnreachable, type MinerError, Unsuccessful } from "./errors.js"
+import { type Checked, checkThenSend } from "./checkThenSend.js"
+import { GitHubUnreachable, Unsuccessful } from "./errors.js"
 import type { EnsureOptions } from "./options.js"
-import { reportFailureAs } from "./output.js"
+import { type FailureDocument, reportingStop } from "./output.js"
 import { resolvePat } from "./pat.js"
-import { checkLocally, type LocalCheck } from "./precheck.js"
-import { type Preparation, prepare } from "./prepare.js"
-import type { Skipped } from "./selection.js"
+import type { LocalCheck } from "./precheck.js"
+import type { Preparation } from "./prepare.js"
 import { checkSurvey, postSurvey } from "./surveys.js"
 
 /** A validator that gave no answer is asked again after this: time for a restarting one to come back. */
@@ -31,10 +31,10 @@ const neuronsOf = (preparation: Preparation, rows: ReadonlyArray<{ readonly uid:
  */
 const ensureValidators = Effect.fn("miner.ensureValidators")(function* (
   options: EnsureOptions,
-  pat: Pat,
-  preparation: Preparation,
+  checked: Checked,
   githubVouched: boolean
 ) {
+  const { preparation, pat, local } = checked
   const { keypair, selection, timeoutSeconds } = preparation
   const checkPlan = { keypair, validators: selection.eligible, timeoutSeconds }
   const first = yield* callValidators(checkSurvey, checkPlan, {})
@@ -75,36 +75,36 @@ const ensureValidators = Effect.fn("miner.ensureValidators")(function* (
       askedAgain: silent.some((row) => row.uid === check.uid),
       broadcast: broadcasts.find((row) => row.uid === check.uid) ?? null
     })),
-    skipped: selection.skipped
+    skipped: selection.skipped,
+    token: local.token
   } satisfies EnsureReport
 })
 
-/** What a round needs besides the flags: the PAT, and what to do with the local check's token report. */
+/** What a round does besides its flags: what to do when GitHub could not vouch, and with the token report. */
 export interface RoundContext {
-  readonly pat: Pat
   readonly whenUnchecked: WhenUnchecked
   readonly onLocalCheck: (local: LocalCheck) => Effect.Effect<void>
 }
 
 /**
- * One round of `ensure` once the hotkey and metagraph are read: the local pre-check (its
- * token report goes to `onLocalCheck` before anything is sent), then the validators.
+ * One round of `ensure` once the hotkey and metagraph are read and GitHub was asked about
+ * the PAT here (see `checkThenSend`): the token report goes to `onLocalCheck` before
+ * anything is sent, then the validators.
  */
 export const ensureRound = Effect.fn("miner.ensureRound")(function* (
   options: EnsureOptions,
-  preparation: Preparation,
+  checked: Checked,
   context: RoundContext
 ) {
-  const local = yield* checkLocally(context.pat, options)
-  yield* context.onLocalCheck(local)
-  const login = yield* vetToken(local, options.strict)
+  yield* context.onLocalCheck(checked.local)
+  const login = yield* vetToken(checked.local, options.strict)
   if (login === null && context.whenUnchecked === "stop") return yield* new GitHubUnreachable()
-  return yield* ensureValidators(options, context.pat, preparation, login !== null)
+  return yield* ensureValidators(options, checked, login !== null)
 })
 
-/** The `--json` document of an `ensure` run that stopped before calling validators. */
-export const ensureFailureDocument = (message: string, skipped: ReadonlyArray<Skipped>) =>
-  toEnsureDocument({ rows: [], skipped, error: message })
+/** The `--json` document of an `ensure` run that stopped before its report. */
+export const ensureFailureDocument: FailureDocument = (message, skipped, token) =>
+  toEnsureDocument({ rows: [], skipped, token, error: message })
 
 /** Prints the report on stdout (table or JSON); fails with `Unsuccessful` unless it succeeded. */
 const emitEnsureReport = (report: EnsureReport, json: boolean): Effect.Effect<void, Unsuccessful> =>
@@ -114,13 +114,8 @@ const emitEnsureReport = (report: EnsureReport, json: boolean): Effect.Effect<vo
 
 /** `miner ensure` once: see `ensureRound`; the token report and warnings go to stderr. */
 export const ensure = (options: EnsureOptions) =>
-  Effect.gen(function* () {
-    const preparation = yield* prepare(options, checkSurvey.defaultTimeoutSeconds)
-    const pat = yield* resolvePat(options.pat)
-    const report = yield* ensureRound(options, preparation, {
-      pat,
-      whenUnchecked: "confirm",
-      onLocalCheck: reportLocalCheck
-    })
-    yield* emitEnsureReport(report, options.json)
-  }).pipe(Effect.tapError((error: MinerError) => reportFailureAs(ensureFailureDocument, options.json, error)))
+  checkThenSend(options, checkSurvey.defaultTimeoutSeconds, resolvePat(options.pat), (checked) =>
+    ensureRound(options, checked, { whenUnchecked: "confirm", onLocalCheck: reportLocalCheck }).pipe(
+      Effect.flatMap((report) => emitEnsureReport(report, options.json))
+    )
+  ).pipe(reportingStop(ensureFailureDocument, options.json))

@@ -3,6 +3,7 @@ import type { ResultRow } from "./report.js"
 import type { Skipped } from "./selection.js"
 import type { CheckAnswer, PostAnswer } from "./surveys.js"
 import { hotkeyPrefix, renderColumns, renderSkipped } from "./table.js"
+import { type TokenReport, tokenKeyOf } from "./tokenReport.js"
 
 /** What `ensure` did about one validator (CONTRACT §9). */
 export type EnsureAction = "kept" | "posted" | "waiting" | "unreachable"
@@ -40,6 +41,8 @@ export interface EnsureRow {
 export interface EnsureReport {
   readonly rows: ReadonlyArray<EnsureRow>
   readonly skipped: ReadonlyArray<Skipped>
+  /** What the local check said of the token; null when the round stopped before it. */
+  readonly token: TokenReport | null
   /** Why the round stopped before its calls, when it did. */
   readonly error?: string
 }
@@ -79,7 +82,10 @@ export const countActions = (rows: ReadonlyArray<EnsureRow>): Record<EnsureActio
   return counts
 }
 
-/** The `--json` document of CONTRACT §9 for `ensure`, one per round with `--watch`. */
+/**
+ * The `--json` document of CONTRACT §9 for `ensure`, one per round with `--watch`; `token`,
+ * after `results`, is the token report as `miner token --json` prints it.
+ */
 export const toEnsureDocument = (report: EnsureReport): Record<string, unknown> => ({
   success: report.error === undefined && ensureSucceeded(report),
   total_validators: report.rows.length,
@@ -95,6 +101,7 @@ export const toEnsureDocument = (report: EnsureReport): Record<string, unknown> 
       : { accepted: row.broadcast.answer.accepted, rejection_reason: row.broadcast.answer.rejection_reason }),
     error: row.broadcast?.error ?? (actionOf(row) === "unreachable" ? row.check.error : null)
   })),
+  token: tokenKeyOf(report.token),
   ...(report.error === undefined ? {} : { error: report.error })
 })
 

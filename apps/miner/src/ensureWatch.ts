@@ -2,19 +2,19 @@ import { Clock, Console, Duration, Effect, Either, Option, Ref } from "effect"
 import { reportLocalCheck, warnAboutToken } from "./beforeSending.js"
 import { ensureFailureDocument, ensureRound } from "./ensure.js"
 import { type EnsureReport, ensureSummary, rejections, toEnsureDocument } from "./ensureReport.js"
+import { checkThenSend, type Stopped, stoppedEarly } from "./checkThenSend.js"
 import { BadUsage, type MinerError } from "./errors.js"
 import type { EnsureOptions } from "./options.js"
-import { reportFailureAs, skippedOf } from "./output.js"
+import { reportingStop, stopDocument } from "./output.js"
 import { resolvePat } from "./pat.js"
 import type { LocalCheck } from "./precheck.js"
-import { prepare } from "./prepare.js"
 import * as Progress from "./Progress.js"
 import { checkSurvey } from "./surveys.js"
 import { timestamp, watch } from "./watch.js"
 import { parseWatchDuration } from "./watchDuration.js"
 
 /** A watched round: its report, or why it stopped early (a later round may do better). */
-type RoundResult = Either.Either<EnsureReport, MinerError>
+type RoundResult = Either.Either<EnsureReport, Stopped>
 
 /** Token warnings repeat at most this often in a watch. */
 export const warningInterval = Duration.days(1)
@@ -22,7 +22,7 @@ export const warningInterval = Duration.days(1)
 /** Failures no later round can fix: they end the watch. */
 const endsTheWatch = (error: MinerError): boolean => error._tag === "BadUsage" || error._tag === "PatMissing"
 
-const isOutage = (result: RoundResult): boolean => Either.isLeft(result) && result.left._tag === "GitHubUnreachable"
+const isOutage = (result: RoundResult): boolean => Either.isLeft(result) && result.left.error._tag === "GitHubUnreachable"
 
 const whatHappened = (result: RoundResult): string =>
   Either.match(result, {
@@ -30,7 +30,7 @@ const whatHappened = (result: RoundResult): string =>
       const rejected = rejections(report)
       return `${ensureSummary(report)}${rejected.length === 0 ? "" : ` [${rejected.join("; ")}]`}`
     },
-    onLeft: (error) =>
+    onLeft: ({ error }) =>
       error._tag === "GitHubUnreachable"
         ? "GitHub is unreachable from here, so the PAT was not checked and no validator was called"
         : `stopped: ${error.message}`
@@ -51,7 +51,7 @@ const reportRound = (json: boolean) => (n: number, result: RoundResult, next: Op
     if (json) {
       const document = Either.match(result, {
         onRight: toEnsureDocument,
-        onLeft: (error) => ensureFailureDocument(error.message, skippedOf(error))
+        onLeft: (stopped) => stopDocument(ensureFailureDocument, stopped)
       })
       yield* Console.log(JSON.stringify(document))
     }
@@ -86,14 +86,16 @@ export const ensureWatch = (options: EnsureOptions, period: string) =>
     const pat = yield* resolvePat(options.pat)
     const onLocalCheck = yield* tokenReporter
     const round = (_: number) =>
-      prepare(options, checkSurvey.defaultTimeoutSeconds).pipe(
-        Effect.flatMap((preparation) => ensureRound(options, preparation, { pat, whenUnchecked: "stop", onLocalCheck })),
+      checkThenSend(options, checkSurvey.defaultTimeoutSeconds, Effect.succeed(pat), (checked) =>
+        ensureRound(options, checked, { whenUnchecked: "stop", onLocalCheck })
+      ).pipe(
         Effect.either,
         Effect.flatMap(
+          // Both such failures come before the local check: there is no token report to lose.
           (result): Effect.Effect<RoundResult, MinerError> =>
-            Either.isLeft(result) && endsTheWatch(result.left) ? Effect.fail(result.left) : Effect.succeed(result)
+            Either.isLeft(result) && endsTheWatch(result.left.error) ? Effect.fail(result.left.error) : Effect.succeed(result)
         ),
         Effect.provideService(Progress.Progress, Progress.silent)
       )
     yield* watch({ every, round, githubUnreachable: isOutage, report: reportRound(options.json) })
-  }).pipe(Effect.tapError((error: MinerError) => reportFailureAs(ensureFailureDocument, options.json, error)))
+  }).pipe(Effect.mapError(stoppedEarly), reportingStop(ensureFailureDocument, options.json))

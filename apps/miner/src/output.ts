@@ -2,9 +2,11 @@ import type { SynapseName } from "@gittensor-pat/axon"
 import { Console, Effect } from "effect"
 import { type MinerError, Unsuccessful } from "./errors.js"
 import { type Report, renderReport, succeeded, toDocument } from "./report.js"
+import type { Stopped } from "./checkThenSend.js"
 import type { Skipped } from "./selection.js"
 import type { Survey } from "./surveys.js"
 import { renderSkipped } from "./table.js"
+import type { TokenReport } from "./tokenReport.js"
 
 type Reportable = { readonly rejection_reason: string | null }
 
@@ -21,39 +23,50 @@ export const emitReport = <F extends Reportable, C extends string, N extends Syn
     Effect.zipRight(succeeded(survey, report) ? Effect.void : Effect.fail(new Unsuccessful()))
   )
 
-/** The command's `--json` document for a run that stopped before any validator was called. */
-export const failureDocument = <F, C extends string, N extends SynapseName>(
-  survey: Survey<F, C, N>,
+/** A command's `--json` document for a run that stopped (with the token report when its local check ran). */
+export type FailureDocument = (
   message: string,
-  skipped: Report<F, C>["skipped"] = []
-): Record<string, unknown> => toDocument(survey, { rows: [], skipped, githubLogin: null, error: message })
+  skipped: ReadonlyArray<Skipped>,
+  token: TokenReport | null
+) => Record<string, unknown>
+
+/** `post`'s or `check`'s `--json` document for a run that stopped before any validator was called. */
+export const failureDocument =
+  <F, C extends string, N extends SynapseName>(survey: Survey<F, C, N>): FailureDocument =>
+  (message, skipped, token) =>
+    toDocument(survey, { rows: [], skipped, token, error: message })
+
+/** `document` for the run that stopped: its error's message, the neurons it left out, its token report. */
+export const stopDocument = (document: FailureDocument, stopped: Stopped): Record<string, unknown> =>
+  document(stopped.error.message, skippedOf(stopped.error), stopped.token)
 
 /**
  * Tells the user why the run stopped: the message on stderr, and in `--json` mode also
  * the command's document (empty results, the error) on stdout, so stdout is always JSON.
  * `Unsuccessful` was already reported in full.
  */
-export const reportFailure = <F extends Reportable, C extends string, N extends SynapseName>(
-  survey: Survey<F, C, N>,
-  json: boolean,
-  error: MinerError
-): Effect.Effect<void> => reportFailureAs((message, skipped) => failureDocument(survey, message, skipped), json, error)
-
-/** `reportFailure` for any command: `document` is its `--json` document for a run that stopped. */
-export const reportFailureAs = (
-  document: (message: string, skipped: ReadonlyArray<Skipped>) => Record<string, unknown>,
-  json: boolean,
-  error: MinerError
-): Effect.Effect<void> => {
+const reportFailure = (document: FailureDocument, json: boolean, stopped: Stopped): Effect.Effect<void> => {
+  const { error } = stopped
   if (error._tag === "Unsuccessful") {
     return Effect.void
   }
-  const skipped = skippedOf(error)
   return Effect.all([
-    Console.error([`Error: ${error.message}`, renderSkipped(skipped)].filter((t) => t !== "").join("\n")),
-    json ? Console.log(JSON.stringify(document(error.message, skipped), null, 2)) : Effect.void
+    Console.error([`Error: ${error.message}`, renderSkipped(skippedOf(error))].filter((t) => t !== "").join("\n")),
+    json ? Console.log(JSON.stringify(stopDocument(document, stopped), null, 2)) : Effect.void
   ])
 }
+
+/**
+ * Reports a run that stopped (see `reportFailure`), then fails with its error, whose
+ * tag sets the exit code.
+ */
+export const reportingStop =
+  (document: FailureDocument, json: boolean) =>
+  <A, R>(run: Effect.Effect<A, Stopped, R>): Effect.Effect<A, MinerError, R> =>
+    run.pipe(
+      Effect.tapError((stopped) => reportFailure(document, json, stopped)),
+      Effect.mapError((stopped) => stopped.error)
+    )
 
 /** The neurons a failure left out, when it is about them. */
 export const skippedOf = (error: MinerError): ReadonlyArray<Skipped> =>

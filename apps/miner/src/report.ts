@@ -3,6 +3,7 @@ import { countCategories, type Hotkey, type Uid } from "@gittensor-pat/core"
 import type { Skipped } from "./selection.js"
 import type { Survey } from "./surveys.js"
 import { renderSkipped, renderTable } from "./table.js"
+import { type TokenReport, tokenKeyOf } from "./tokenReport.js"
 
 /** One validator's answer, filed. `error` says why there was no answer. */
 export interface ResultRow<F, C> {
@@ -17,8 +18,11 @@ export interface ResultRow<F, C> {
 export interface Report<F, C> {
   readonly rows: ReadonlyArray<ResultRow<F, C>>
   readonly skipped: ReadonlyArray<Skipped>
-  /** The PAT's GitHub login from the local check (`post` only; null when GitHub was unreachable). */
-  readonly githubLogin: string | null
+  /**
+   * What the local check said of the token (`post` only; null when the run stopped before
+   * it). Its login, when GitHub accepted the PAT, is the document's `github_login`.
+   */
+  readonly token: TokenReport | null
   /** Why the run stopped early, when it did. */
   readonly error?: string
 }
@@ -37,13 +41,16 @@ export const countsOf = <F, C extends string, N extends SynapseName>(
 export const succeeded = <F, C extends string, N extends SynapseName>(survey: Survey<F, C, N>, report: Report<F, C>): boolean =>
   report.rows.some((row) => row.category === survey.success)
 
-/** The `--json` document of CONTRACT §9. */
+/**
+ * The `--json` document of CONTRACT §9; `post`'s also carries `token`, the token report
+ * (as `miner token --json` prints it), after `results`.
+ */
 export const toDocument = <F, C extends string, N extends SynapseName>(
   survey: Survey<F, C, N>,
   report: Report<F, C>
 ): Record<string, unknown> => ({
   success: succeeded(survey, report),
-  ...(survey.command === "post" ? { github_login: report.githubLogin } : {}),
+  ...(survey.command === "post" ? { github_login: report.token?.login ?? null } : {}),
   total_validators: report.rows.length,
   ...countsOf(survey, report),
   skipped: report.skipped.map(({ uid, hotkey, reason }) => ({ uid, hotkey, reason })),
@@ -54,6 +61,7 @@ export const toDocument = <F, C extends string, N extends SynapseName>(
     category: row.category,
     error: row.error
   })),
+  ...(survey.command === "post" ? { token: tokenKeyOf(report.token) } : {}),
   ...(report.error === undefined ? {} : { error: report.error })
 })
 

@@ -8,7 +8,7 @@ import { exitCodeOf } from "./errors.js"
 import * as Interaction from "./Interaction.js"
 import * as Progress from "./Progress.js"
 import { ensureFailureDocument } from "./ensure.js"
-import { failureDocument } from "./output.js"
+import { type FailureDocument, failureDocument } from "./output.js"
 import * as StopSignals from "./StopSignals.js"
 import { checkSurvey, postSurvey } from "./surveys.js"
 import { tokenFailureDocument } from "./token.js"
@@ -17,19 +17,19 @@ import { tokenFailureDocument } from "./token.js"
 export type ExitCode = 0 | 1 | 2
 
 /** Each command's `--json` document for a run that never started. */
-const failureDocuments: Readonly<Record<string, (message: string) => Record<string, unknown>>> = {
-  post: (message) => failureDocument(postSurvey, message),
-  check: (message) => failureDocument(checkSurvey, message),
-  ensure: (message) => ensureFailureDocument(message, []),
+const failureDocuments: Readonly<Record<string, FailureDocument>> = {
+  post: failureDocument(postSurvey),
+  check: failureDocument(checkSurvey),
+  ensure: ensureFailureDocument,
   token: tokenFailureDocument
 }
 
-/** With `--json`, stdout gets the command's document even when the run never started. */
+/** With `--json`, stdout gets the command's document even when the run never started (no token report then). */
 const jsonFailure = (argv: ReadonlyArray<string>, message: string) => {
   const command = argv.slice(2).find((arg) => Object.hasOwn(failureDocuments, arg)) ?? "check"
   const document = failureDocuments[command] ?? failureDocuments.check
   return argv.includes("--json") && document !== undefined
-    ? Console.log(JSON.stringify(document(message), null, 2))
+    ? Console.log(JSON.stringify(document(message, [], null), null, 2))
     : Effect.void
 }
 

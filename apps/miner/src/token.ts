@@ -2,14 +2,15 @@ import { Clock, Console, Effect } from "effect"
 import { warnAboutToken } from "./beforeSending.js"
 import { GitHubUnreachable, type MinerError, PatRejectedByGitHub, Unsuccessful } from "./errors.js"
 import type { TokenOptions } from "./options.js"
-import { reportFailureAs } from "./output.js"
+import { stoppedEarly } from "./checkThenSend.js"
+import { reportingStop } from "./output.js"
 import { resolvePat } from "./pat.js"
 import { checkLocally, type LocalVerdict } from "./precheck.js"
-import { renderTokenReport, type TokenReport, toTokenDocument } from "./tokenReport.js"
+import { renderTokenReport, type TokenReport, toTokenDocument, unreadTokenReport } from "./tokenReport.js"
 
 /** The token document of a run that could not ask GitHub at all. */
 export const tokenFailureDocument = (message: string): Record<string, unknown> => ({
-  ...toTokenDocument({ login: null, kind: "unknown", scopes: null, writingScopes: [], expiresAt: null, rateLimit: null }),
+  ...toTokenDocument(unreadTokenReport(null)),
   error: message
 })
 
@@ -51,4 +52,4 @@ export const token = (options: TokenOptions) =>
       yield* Console.error(`Error: ${problem.message}`)
       return yield* new Unsuccessful()
     }
-  }).pipe(Effect.tapError((error: MinerError) => reportFailureAs(tokenFailureDocument, options.json, error)))
+  }).pipe(Effect.mapError(stoppedEarly), reportingStop(tokenFailureDocument, options.json))

@@ -65,6 +65,16 @@ const parseScopes = (text: string): ReadonlyArray<string> =>
     .map((scope) => scope.trim())
     .filter((scope) => scope !== "")
 
+/** The report when GitHub gave no answer to read it from: everything but the login is unknown. */
+export const unreadTokenReport = (login: string | null): TokenReport => ({
+  login,
+  kind: "unknown",
+  scopes: null,
+  writingScopes: [],
+  expiresAt: null,
+  rateLimit: null
+})
+
 /**
  * The report from the headers of GitHub's 200 answer to `GET /user` (none when GitHub gave
  * no such answer: the kind is then unknown). A classic token's answer carries
@@ -76,9 +86,7 @@ export const tokenReportOf = (
   login: string | null,
   token: string
 ): TokenReport => {
-  if (headers === undefined) {
-    return { login, kind: "unknown", scopes: null, writingScopes: [], expiresAt: null, rateLimit: null }
-  }
+  if (headers === undefined) return unreadTokenReport(login)
   const scopeHeader = headers["x-oauth-scopes"]
   const classic = scopeHeader !== undefined && !token.startsWith(fineGrainedPrefix)
   const scopes = classic ? parseScopes(scopeHeader) : null
@@ -92,8 +100,18 @@ export const tokenReportOf = (
   }
 }
 
-/** CONTRACT §9's token document. */
-export const toTokenDocument = (report: TokenReport): Record<string, unknown> => ({
+/** CONTRACT §9's token document: what `miner token --json` prints, and the `token` key of `post` and `ensure`. */
+export interface TokenDocument {
+  readonly login: string | null
+  readonly kind: TokenKind
+  readonly scopes: ReadonlyArray<string> | null
+  readonly writes: boolean
+  readonly expires_at: string | null
+  readonly rate_limit: { readonly limit: number; readonly remaining: number; readonly reset_at: string } | null
+}
+
+/** The report as CONTRACT §9's token document (never the token: the report does not hold it). */
+export const toTokenDocument = (report: TokenReport): TokenDocument => ({
   login: report.login,
   kind: report.kind,
   scopes: report.scopes,
@@ -108,6 +126,14 @@ export const toTokenDocument = (report: TokenReport): Record<string, unknown> =>
           reset_at: report.rateLimit.resetAt.toISOString()
         }
 })
+
+/**
+ * The `token` key of a `post` or `ensure` document: the token document, or null when the
+ * run stopped before its local check. A check that found GitHub unreachable still has a
+ * report (kind `unknown`, or what a lone 200 from `GET /user` showed), as `miner token` prints.
+ */
+export const tokenKeyOf = (report: TokenReport | null): TokenDocument | null =>
+  report === null ? null : toTokenDocument(report)
 
 /** `2026-06-01 00:00 UTC`: to the minute is what a person needs. */
 export const formatInstant = (date: Date): string => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`

@@ -4,7 +4,7 @@ import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Interaction from "../src/Interaction.js"
 import { flakyProxy, gitHubAnswering, gitHubKnowing, subnet, testKey, unavailableServer, writeSnapshot } from "./fixture.js"
-import { type MinerRun, runMiner } from "./harness.js"
+import { type MinerRun, runMiner, tokenCommandDocument } from "./harness.js"
 
 const token = "ghp_ensureToken00000000000000000000000001"
 const revoked = "ghp_ensureRevoked000000000000000000000002"
@@ -50,7 +50,9 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
         const first = yield* runMiner([...args, "--json", "--pat", token])
         assert.strictEqual(first.exitCode, 1, "uid 4 answered without a valid PAT at the end")
         const doc = JSON.parse(first.stdout)
-        assert.deepStrictEqual(Object.keys(doc), ["success", "total_validators", "kept", "posted", "waiting", "unreachable", "skipped", "results"])
+        assert.deepStrictEqual(Object.keys(doc), ["success", "total_validators", "kept", "posted", "waiting", "unreachable", "skipped", "results", "token"])
+        assert.deepStrictEqual(doc.token, yield* tokenCommandDocument(token, github.url))
+        assert.deepInclude(doc.token, { login: "octocat", kind: "classic", scopes: [], writes: false, expires_at: null })
         assert.deepInclude(doc, { success: false, total_validators: 6, kept: 1, posted: 3, waiting: 1, unreachable: 1 })
         assert.deepStrictEqual(decided(first), [
           [0, "valid", "kept"],
@@ -140,6 +142,8 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
         unreachable: 0,
         skipped: [],
         results: [],
+        // The local check ran: what it could read of the token (nothing, GitHub refused it) is there.
+        token: { login: null, kind: "unknown", scopes: null, writes: false, expires_at: null, rate_limit: null },
         error: JSON.parse(run.stdout).error
       })
       assert.match(JSON.parse(run.stdout).error, /^GitHub rejected this PAT/)
@@ -164,9 +168,13 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
       assert.strictEqual(validators.count(token, "graphql"), 2, "uid 0's check in each run, and no broadcast to uid 2")
 
       // --strict sends only a token GitHub has shown cannot write: --yes does not override it.
-      const strict = yield* runMiner([...args, "--strict", "--yes"])
+      const strict = yield* runMiner([...args, "--strict", "--yes", "--json"])
       assert.strictEqual(strict.exitCode, 1)
       assert.include(strict.stderr, "GitHub is unreachable from here (outage, rate limit or network), so nothing can be said about the token yet and nothing was sent")
+      // The local check ran and read nothing: kind unknown, which is why --strict sent nothing.
+      assert.deepInclude(JSON.parse(strict.stdout), { success: false, results: [] })
+      assert.deepStrictEqual(JSON.parse(strict.stdout).token, yield* tokenCommandDocument(token, down.url))
+      assert.strictEqual(JSON.parse(strict.stdout).token.kind, "unknown")
       assert.strictEqual(validators.count(token, "graphql"), 3, "one more check of uid 0, still no broadcast")
 
       const yes = yield* runMiner([...args, "--yes"])
@@ -195,7 +203,16 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
       assert.include(strict.stderr, "Nothing was sent (--strict): this token's scopes repo, workflow grant write or admin rights on GitHub.")
       assert.include(strict.stderr, "Tokens (classic) → Generate new token (classic) with no scope ticked")
       assert.deepInclude(JSON.parse(strict.stdout), { success: false, posted: 0, results: [] })
+      // Refused for its scopes: the document shows them, as `miner token --json` would.
+      assert.deepInclude(JSON.parse(strict.stdout).token, {
+        login: "octocat",
+        kind: "classic",
+        scopes: ["repo", "read:org", "workflow"],
+        writes: true,
+        expires_at: "2099-01-01T00:00:00.000Z"
+      })
       assert.strictEqual(github.count(token, "user"), 1, "only the local check")
+      assert.deepStrictEqual(JSON.parse(strict.stdout).token, yield* tokenCommandDocument(token, github.url))
 
       const warned = yield* runMiner([...args, "--pat", token])
       assert.strictEqual(warned.exitCode, 0, warned.stderr)
@@ -208,6 +225,10 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
 
       const fine = yield* runMiner([...args, "--pat", fineGrained, "--strict"])
       assert.strictEqual(fine.exitCode, 0, fine.stderr)
+      const fineJson = yield* runMiner([...args, "--pat", fineGrained, "--json"])
+      assert.deepInclude(JSON.parse(fineJson.stdout), { success: true, kept: 1 })
+      assert.deepInclude(JSON.parse(fineJson.stdout).token, { login: "octocat", kind: "fine-grained", scopes: null, writes: false })
+      assert.notInclude(fineJson.stdout + fineJson.stderr, fineGrained)
       assert.include(fine.stderr, "Token: fine-grained (GitHub does not show its permissions: give it read-only access only)")
       assert.notInclude(fine.stderr, "Warning:")
       assertSecret([strict, warned, fine])
@@ -227,6 +248,7 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure against re
         assert.strictEqual(run.exitCode, 2, value)
         assert.include(run.stderr, message)
         assert.include(JSON.parse(run.stdout).error, message)
+        assert.strictEqual(JSON.parse(run.stdout).token, null, "no local check ran")
       }
     })
   )

@@ -11,6 +11,7 @@ import {
   toEnsureDocument
 } from "../src/ensureReport.js"
 import { checkSurvey, postSurvey } from "../src/surveys.js"
+import { type TokenReport, toTokenDocument, tokenReportOf, unreadTokenReport } from "../src/tokenReport.js"
 
 const checkAnswers: Record<CheckCategory, { has_pat: boolean | null; pat_valid: boolean | null; rejection_reason: string | null }> = {
   valid: { has_pat: true, pat_valid: true, rejection_reason: null },
@@ -58,6 +59,17 @@ const arbitraryRows = FastCheck.array(
   { maxLength: 20 }
 ).map((cases) => cases.map(([found, broadcast], uid) => row(uid, found, broadcast)))
 
+// The local check's report: none (the run stopped before it), GitHub unreachable, a classic token that writes.
+const arbitraryToken = FastCheck.constantFrom<TokenReport | null>(
+  null,
+  unreadTokenReport(null),
+  tokenReportOf(
+    { "x-oauth-scopes": "repo, read:org", "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", "x-ratelimit-reset": "1900000000" },
+    "octocat",
+    "ghp_unitTest"
+  )
+)
+
 describe("ensure's decisions", () => {
   it("post only on no_pat and invalid_pat; keep valid; wait on inconclusive; ask a silent one again", () => {
     expect(decisions).toEqual({
@@ -76,17 +88,18 @@ describe("ensure's decisions", () => {
     ([rows]) => {
       const answered = rows.filter((r) => actionOf(r) !== "unreachable")
       const valid = (r: EnsureRow) => r.check.category === "valid" || r.broadcast?.category === "accepted"
-      expect(ensureSucceeded({ rows, skipped: [] })).toBe(answered.length > 0 && answered.every(valid))
+      expect(ensureSucceeded({ rows, skipped: [], token: null })).toBe(answered.length > 0 && answered.every(valid))
     },
     { fastCheck: { numRuns: 300 } }
   )
 
   it.prop(
-    "the JSON document: the contract's keys, counts that add up, broadcast fields only on posted rows",
-    [arbitraryRows],
-    ([rows]) => {
-      const doc = toEnsureDocument({ rows, skipped: [] })
-      expect(Object.keys(doc)).toEqual(["success", "total_validators", "kept", "posted", "waiting", "unreachable", "skipped", "results"])
+    "the JSON document: the contract's keys, counts that add up, broadcast fields only on posted rows, the token report",
+    [arbitraryRows, arbitraryToken],
+    ([rows, token]) => {
+      const doc = toEnsureDocument({ rows, skipped: [], token })
+      expect(Object.keys(doc)).toEqual(["success", "total_validators", "kept", "posted", "waiting", "unreachable", "skipped", "results", "token"])
+      expect(doc.token).toEqual(token === null ? null : toTokenDocument(token))
       const results = doc.results as ReadonlyArray<Record<string, unknown>>
       expect(doc.total_validators).toBe(rows.length)
       for (const action of ["kept", "posted", "waiting", "unreachable"]) {
@@ -109,7 +122,8 @@ describe("ensure's decisions", () => {
 describe("ensure's report for people", () => {
   const report = {
     rows: [row(0, "valid"), row(2, "no_pat"), row(3, "invalid_pat", "rejected"), row(4, "inconclusive"), row(5, "no_response")],
-    skipped: []
+    skipped: [],
+    token: null
   }
 
   it("a row per validator: what it had, what was done, and why", () => {
@@ -126,6 +140,6 @@ describe("ensure's report for people", () => {
     expect(ensureSummary(report)).toBe(
       "2/5 validators hold a valid PAT; 1 kept; 1 posted: accepted (uid 2); 1 posted: rejected (uid 3) — see the reason given; 1 waiting (uid 4) — GitHub was unavailable to it, so nothing was sent; the next run asks again; 1 unreachable (uid 5) — no answer, even when asked again; it may be down"
     )
-    expect(ensureSummary({ rows: [row(0, "valid"), row(1, "valid")], skipped: [] })).toBe("2/2 validators hold a valid PAT; 2 kept")
+    expect(ensureSummary({ rows: [row(0, "valid"), row(1, "valid")], skipped: [], token: null })).toBe("2/2 validators hold a valid PAT; 2 kept")
   })
 })

@@ -4,7 +4,7 @@ import { assert, layer } from "@effect/vitest"
 import { Effect, Queue, Runtime } from "effect"
 import * as StopSignals from "../src/StopSignals.js"
 import { gitHubAnswering, gitHubKnowing, subnet, writeSnapshot } from "./fixture.js"
-import { runMiner } from "./harness.js"
+import { runMiner, tokenCommandDocument } from "./harness.js"
 
 const token = "ghp_watchToken000000000000000000000000001"
 const account = { id: 4242, login: "octocat" }
@@ -50,6 +50,12 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner ensure --watch ag
           documents[2].results.map((r: { uid: number; found: string; action: string }) => [r.uid, r.found, r.action]),
           [[0, "valid", "kept"], [2, "no_pat", "posted"]]
         )
+        // Each round's own token report: none could be read during the outage, then what GitHub said.
+        assert.deepStrictEqual(documents[0].token, { login: null, kind: "unknown", scopes: null, writes: false, expires_at: null, rate_limit: null })
+        for (const document of documents.slice(1)) {
+          assert.deepStrictEqual(document.token, yield* tokenCommandDocument(token, minersGitHub.url))
+          assert.deepInclude(document.token, { login: "octocat", kind: "classic", scopes: ["repo"], writes: true })
+        }
 
         const rounds = run.stderr.split("\n").filter((line) => / round \d: /.test(line))
         assert.strictEqual(rounds.length, 3, run.stderr)

@@ -63,3 +63,14 @@ export const runMiner = (
     )
     return { exitCode, stdout: stdout.join("\n"), stderr: stderr.join("\n") } satisfies MinerRun
   })
+
+/**
+ * The token report `miner token --json` prints for `pat` against the GitHub at `githubUrl`
+ * (without the `error` it adds when GitHub refuses the token or cannot be reached): what
+ * the `token` key of `post --json` and `ensure --json` must equal.
+ */
+export const tokenCommandDocument = (pat: string, githubUrl: string) =>
+  Effect.map(runMiner(["token", "--pat", pat, "--github-api-url", githubUrl, "--json"]), (run) => {
+    const { error: _, ...report } = JSON.parse(run.stdout)
+    return report
+  })

@@ -4,17 +4,20 @@ import { assert, layer } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import * as Interaction from "../src/Interaction.js"
 import { silentServer, subnet, testKey, writeSnapshot } from "./fixture.js"
-import { type MinerRun, runMiner } from "./harness.js"
+import { type MinerRun, runMiner, tokenCommandDocument } from "./harness.js"
 
 const token = "ghp_postToken0000000000000000000000000001"
+const stranger = "ghp_postStranger00000000000000000000000002"
 
 const categories = (run: MinerRun) =>
   JSON.parse(run.stdout).results.map((r: { uid: number; category: string }) => [r.uid, r.category])
 
 const assertSecret = (runs: ReadonlyArray<MinerRun>) => {
   for (const run of runs) {
-    assert.notInclude(run.stdout, token)
-    assert.notInclude(run.stderr, token)
+    for (const secret of [token, stranger]) {
+      assert.notInclude(run.stdout, secret)
+      assert.notInclude(run.stderr, secret)
+    }
   }
 }
 
@@ -105,6 +108,9 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner post against real
       const json = yield* runMiner([...args, "--json"], { env })
       assert.strictEqual(json.exitCode, 0, json.stderr)
       assert.deepInclude(JSON.parse(json.stdout), { success: true, github_login: null, accepted: 1 })
+      // The local check ran but GitHub gave nothing to read: the report says so rather than being absent.
+      assert.deepStrictEqual(JSON.parse(json.stdout).token, yield* tokenCommandDocument(token, minersGitHub.url))
+      assert.deepInclude(JSON.parse(json.stdout).token, { login: null, kind: "unknown", scopes: null, rate_limit: null })
       assertSecret([unattended, declined, confirmed, yes, json])
     })
   )
@@ -126,8 +132,50 @@ layer(NodeContext.layer, { excludeTestServices: true })("miner post against real
       const missing = yield* runMiner(args)
       assert.strictEqual(missing.exitCode, 2)
       assert.include(missing.stderr, "GITTENSOR_MINER_PAT")
-      assert.strictEqual(JSON.parse(missing.stdout).success, false)
+      assert.deepInclude(JSON.parse(missing.stdout), { success: false, github_login: null, token: null })
       assertSecret([flagWins, prompted, missing])
+    })
+  )
+
+  it.scoped("--json carries the token report as `miner token --json` prints it, never the token", () =>
+    Effect.gen(function* () {
+      const reset = 1_900_000_000
+      const github = yield* FakeGitHub.scoped
+      github.allow(token, {
+        id: 4242,
+        login: "octocat",
+        scopes: ["public_repo", "read:user"],
+        expiresAt: "2099-06-01 00:00:00 UTC",
+        rateLimit: { limit: 5000, remaining: 4321, reset }
+      })
+      const net = yield* subnet([{ githubUrl: github.url }])
+      const args = ["post", ...net.args, "--github-api-url", github.url, "--json"]
+
+      const post = yield* runMiner([...args, "--pat", token])
+      assert.strictEqual(post.exitCode, 0, post.stderr)
+      const doc = JSON.parse(post.stdout)
+      assert.deepStrictEqual(Object.keys(doc), [
+        "success", "github_login", "total_validators", "accepted", "rejected", "no_response", "skipped", "results", "token"
+      ])
+      assert.deepStrictEqual(doc.token, {
+        login: "octocat",
+        kind: "classic",
+        scopes: ["public_repo", "read:user"],
+        writes: true,
+        expires_at: "2099-06-01T00:00:00.000Z",
+        rate_limit: { limit: 5000, remaining: 4321, reset_at: new Date(reset * 1000).toISOString() }
+      })
+      assert.deepStrictEqual(doc.token, yield* tokenCommandDocument(token, github.url))
+      assert.strictEqual(doc.github_login, doc.token.login)
+
+      // GitHub refuses this one: nothing is sent, and the document still holds what the check read.
+      const refused = yield* runMiner([...args, "--pat", stranger])
+      assert.strictEqual(refused.exitCode, 1)
+      assert.deepInclude(JSON.parse(refused.stdout), { success: false, total_validators: 0, github_login: null })
+      assert.deepStrictEqual(JSON.parse(refused.stdout).token, yield* tokenCommandDocument(stranger, github.url))
+      assert.strictEqual(JSON.parse(refused.stdout).token.kind, "unknown")
+      assert.strictEqual(github.count(stranger, "user"), 2, "once by post, once by token: no validator was asked")
+      assertSecret([post, refused])
     })
   )
 })

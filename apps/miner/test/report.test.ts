@@ -4,6 +4,7 @@ import { FastCheck, Option } from "effect"
 import { type Report, renderReport, toDocument } from "../src/report.js"
 import { type CheckAnswer, checkSurvey, type PostAnswer, postSurvey } from "../src/surveys.js"
 import { renderSkipped } from "../src/table.js"
+import { tokenReportOf, unreadTokenReport } from "../src/tokenReport.js"
 
 const answers: Record<CheckCategory, CheckAnswer> = {
   valid: { has_pat: true, pat_valid: true, rejection_reason: null },
@@ -22,7 +23,7 @@ const checkReport = (categories: ReadonlyArray<CheckCategory>): Report<CheckAnsw
     error: category === "no_response" ? "no answer within 15 s" : null
   })),
   skipped: [{ uid: Uid.make(99), hotkey: Hotkey.make("5Skipped"), reason: "stake 0 < 15000" }],
-  githubLogin: null
+  token: null
 })
 
 describe("check report", () => {
@@ -68,13 +69,21 @@ describe("post report", () => {
       { uid: Uid.make(2), hotkey: Hotkey.make("5C"), answer: postSurvey.unanswered, category: "no_response", error: "connection refused" }
     ],
     skipped: [],
-    githubLogin: "octocat"
+    token: tokenReportOf({ "x-oauth-scopes": "", "x-ratelimit-limit": "60" }, "octocat", "ghp_unitTest")
   }
 
-  it("the JSON document carries the login and the post counts", () => {
+  it("the JSON document carries the login, the post counts and the token report", () => {
     const doc = toDocument(postSurvey, report)
     expect(doc).toMatchObject({ success: true, github_login: "octocat", total_validators: 3, accepted: 1, rejected: 1, no_response: 1, skipped: [] })
-    expect(Object.keys(doc)).toEqual(["success", "github_login", "total_validators", "accepted", "rejected", "no_response", "skipped", "results"])
+    expect(Object.keys(doc)).toEqual(["success", "github_login", "total_validators", "accepted", "rejected", "no_response", "skipped", "results", "token"])
+    expect(doc.token).toEqual({ login: "octocat", kind: "classic", scopes: [], writes: false, expires_at: null, rate_limit: null })
+  })
+
+  it("a post that stopped before its local check has neither login nor token report", () => {
+    const doc = toDocument(postSurvey, { rows: [], skipped: [], token: null, error: "no PAT" })
+    expect(doc).toMatchObject({ success: false, github_login: null, token: null, error: "no PAT" })
+    const unreached = toDocument(postSurvey, { rows: [], skipped: [], token: unreadTokenReport(null), error: "GitHub is unreachable" })
+    expect(unreached.token).toMatchObject({ login: null, kind: "unknown" })
   })
 
   it("the table shows each validator's reason, or why it gave none", () => {
