@@ -10,12 +10,13 @@ import {
   type SynapseName
 } from "@gittensor-pat/axon"
 import type { Hotkey, Metagraph, Uid } from "@gittensor-pat/core"
-import { Effect, Either, Option, ParseResult, Schema } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { effectiveTimeoutSeconds } from "./budget.js"
 import { fastBroadcast, fastCheck } from "./fastDecode.js"
 import type { RateLimiter } from "./RateLimiter.js"
 import { MAX_BODY_BYTES, readBody } from "./readBody.js"
 import { type Refusal, Refusals } from "./refusals.js"
+import { wrongFields } from "./wrongFields.js"
 
 /** A decoded synapse, tagged by its name. */
 export type DecodedSynapse =
@@ -40,10 +41,6 @@ export interface Caller {
 
 const required = <A>(value: A | undefined, status: 400 | 401, header: string): Effect.Effect<A, Refusal> =>
   value === undefined ? Effect.fail(Refusals.missingHeader(status, header)) : Effect.succeed(value)
-
-// Paths only: the values of a body may hold a token and never go back into a message.
-const wrongFields = (error: ParseResult.ParseError): string =>
-  [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "(root)"))].join(", ")
 
 const decodeBroadcast = Schema.decodeUnknownEither(PatBroadcastSynapse)
 const decodeCheck = Schema.decodeUnknownEither(PatCheckSynapse)
