@@ -7,6 +7,7 @@ import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
 import { makeApp } from "./app.js"
+import { answerClientErrors, lacksHost, refuseHostless, serverOptions } from "./clientErrors.js"
 import * as Drain from "./Drain.js"
 import * as FrontDoor from "./frontDoor.js"
 import * as Metrics from "./Metrics.js"
@@ -67,7 +68,7 @@ export const startValidator = (
 ): Effect.Effect<RunningValidator, HttpServerError.ServeError, Scope.Scope | ValidatorPorts> =>
   Effect.gen(function* () {
     const host = options.host ?? "127.0.0.1"
-    const node = Http.createServer()
+    const node = Http.createServer(serverOptions)
     const services = yield* Layer.build(servicesLayer(options))
     // Node's default backlog (511) overflows when a burst of callers connect at once; the
     // dropped SYNs are retried 1 s, 3 s later, time the caller's timeout counts and we
@@ -87,6 +88,7 @@ export const startValidator = (
       Effect.provide(services)
     )
     const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
+      if (lacksHost(request)) return refuseHostless(response, self)
       const name = synapseOf(request)
       if (name === undefined) routes(request, response)
       else synapses(name, request, response)
@@ -94,6 +96,7 @@ export const startValidator = (
     node.on("request", listener)
     yield* Effect.addFinalizer(() => Effect.sync(() => node.off("request", listener)))
     yield* FrontDoor.guard(node, { self }).pipe(Effect.provide(services))
+    yield* answerClientErrors(node, self)
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {
