@@ -13,6 +13,7 @@ import * as FrontDoor from "./frontDoor.js"
 import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
+import { dropUnreadBody, LEFTOVER_BODY_MS } from "./readBody.js"
 import { makeSynapseListener } from "./synapseHandler.js"
 import { synapseOf } from "./wire.js"
 
@@ -89,6 +90,9 @@ export const startValidator = (
     )
     const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
       if (lacksHost(request)) return refuseHostless(response, self)
+      // Whatever of a body its answer did not wait for (a refusal on the headers, a route
+      // that reads none) gets a few seconds more, then its connection closes.
+      response.once("finish", () => dropUnreadBody(request, Date.now() + LEFTOVER_BODY_MS))
       const name = synapseOf(request)
       if (name === undefined) routes(request, response)
       else synapses(name, request, response)
