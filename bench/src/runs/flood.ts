@@ -81,7 +81,9 @@ const measure = (world: World, scenario: Scenario) =>
           const loadAfter = loadavg()[0] ?? 0
           const floodFigures = flood === undefined ? undefined : yield* flood.stop((floodTimeoutSeconds + 5) * 1_000)
           const checks = groupFigures(report, 0, ["valid"])
-          const ok = groupRecords(report, 0).filter(([, , outcome]) => answered200(outcome)).length
+          const records = groupRecords(report, 0)
+          const ok = records.filter(([, , outcome]) => answered200(outcome)).length
+          const latencies = records.map(([, , , ms]) => ms)
           return {
             scenario: scenario.name,
             sockets: scenario.flood === undefined ? 0 : floodSockets,
@@ -90,6 +92,8 @@ const measure = (world: World, scenario: Scenario) =>
             p50: checks.p50,
             p99: checks.p99,
             max: checks.max,
+            // Which of the checks, in order (1 = the first, sent just after the flood opened), was the slowest.
+            slowestCheck: latencies.indexOf(Math.max(...latencies)) + 1,
             validatorCpuPct: Math.round((cpuMs / elapsedMs) * 100),
             peakRssMiB: Math.round(peakRssKiB / 1024),
             loadAverage: `${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
@@ -122,6 +126,7 @@ benchMain("flood", program, (figures) =>
     p50: "p50 ms",
     p99: "p99 ms",
     max: "max ms",
+    slowestCheck: "slowest check (nth)",
     validatorCpuPct: "validator CPU %",
     peakRssMiB: "peak RSS MiB",
     loadAverage: "load average (1 min)"
