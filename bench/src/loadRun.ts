@@ -47,11 +47,12 @@ export const startLoadGenerator = (
 /** What a run must say about a load group; the rest has defaults (see `loadGroup`). */
 export type LoadGroupInput = Pick<LoadGroup, "synapse" | "miners" | "concurrency" | "durationMs"> & Partial<LoadGroup>
 
-/** A load group with the usual defaults: 12 s timeout, no request cap, start at once, one token. */
+/** A load group with the usual defaults: 12 s timeout, no request cap, start at once, no pause, one token. */
 export const loadGroup = (group: LoadGroupInput): LoadGroup => ({
   maxRequests: 1_000_000,
   timeoutSeconds: 12,
   startAfterMs: 0,
+  intervalMs: 0,
   tokenVariants: 1,
   stopOnFailure: false,
   ...group

@@ -4,16 +4,20 @@ import { Context, Effect, Layer, Schedule, type Scope } from "effect"
 /**
  * How much work the validator holds and what one request costs it: the front door's and
  * the admission gate's view of the CPU queue they cannot see directly (Node's event loop).
+ * Only a request whose body has arrived and whose signature is verified is load: one still
+ * sending its body, or not yet known to be who it says, waits on nothing of ours, and a
+ * crowd of them (issue 13: thousands of half-sent bodies) must not get real callers shed.
  */
 export class LoadMeter extends Context.Tag("@gittensor-pat/validator/LoadMeter")<
   LoadMeter,
   {
-    /** A request passed the front door; `settle` it once its answer is written or its caller left. */
-    readonly admit: () => void
-    readonly settle: () => void
+    /** Counts `self` as load while it runs: from a verified, complete request to its answer. */
+    readonly load: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /** A request that passed the front door was answered (or its caller left), load or not. */
+    readonly answered: () => void
     /** A request was refused at the front door. */
     readonly shed: () => void
-    /** Requests past the front door and not answered yet. */
+    /** Requests counted as load and not answered yet. */
     readonly open: () => number
     /** Event-loop milliseconds one answered request costs (a moving average). */
     readonly costMs: () => number
@@ -67,12 +71,15 @@ export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect
     shed = 0
   })
   yield* Effect.forkScoped(Effect.repeat(sample, Schedule.spaced(SAMPLE_EVERY)))
+  const admit = Effect.sync(() => {
+    open++
+  })
+  const settle = Effect.sync(() => {
+    open--
+  })
   return LoadMeter.of({
-    admit: () => {
-      open++
-    },
-    settle: () => {
-      open--
+    load: (self) => Effect.acquireUseRelease(admit, () => self, () => settle),
+    answered: () => {
       answered++
     },
     shed: () => {

@@ -7,11 +7,13 @@ import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { Context, Duration, Effect, Layer, type Scope } from "effect"
 import * as Admission from "./Admission.js"
 import { makeApp } from "./app.js"
+import { answerClientErrors, lacksHost, refuseHostless, serverOptions } from "./clientErrors.js"
 import * as Drain from "./Drain.js"
 import * as FrontDoor from "./frontDoor.js"
 import * as Metrics from "./Metrics.js"
 import * as ObservedGitHub from "./ObservedGitHub.js"
 import * as RateLimiter from "./RateLimiter.js"
+import { dropUnreadBody, LEFTOVER_BODY_MS } from "./readBody.js"
 import { makeSynapseListener } from "./synapseHandler.js"
 import { synapseOf } from "./wire.js"
 
@@ -73,7 +75,7 @@ export const startValidator = (
 ): Effect.Effect<RunningValidator, HttpServerError.ServeError, Scope.Scope | ValidatorPorts> =>
   Effect.gen(function* () {
     const host = options.host ?? "127.0.0.1"
-    const node = Http.createServer()
+    const node = Http.createServer(serverOptions)
     const services = yield* Layer.build(servicesLayer(options))
     // Node's default backlog (511) overflows when a burst of callers connect at once; the
     // dropped SYNs are retried 1 s, 3 s later, time the caller's timeout counts and we
@@ -93,6 +95,10 @@ export const startValidator = (
       Effect.provide(services)
     )
     const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
+      if (lacksHost(request)) return refuseHostless(response, self)
+      // Whatever of a body its answer did not wait for (a refusal on the headers, a route
+      // that reads none) gets a few seconds more, then its connection closes.
+      response.once("finish", () => dropUnreadBody(request, Date.now() + LEFTOVER_BODY_MS))
       const name = synapseOf(request)
       if (name === undefined) routes(request, response)
       else synapses(name, request, response)
@@ -100,6 +106,7 @@ export const startValidator = (
     node.on("request", listener)
     yield* Effect.addFinalizer(() => Effect.sync(() => node.off("request", listener)))
     yield* FrontDoor.guard(node, { self }).pipe(Effect.provide(services))
+    yield* answerClientErrors(node, self)
     const drain = Context.get(services, Drain.Drain)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {

@@ -10,12 +10,13 @@ import {
   type SynapseName
 } from "@gittensor-pat/axon"
 import type { Hotkey, Metagraph, Uid } from "@gittensor-pat/core"
-import { Effect, Either, Option, ParseResult, Schema } from "effect"
-import { effectiveTimeoutSeconds } from "./budget.js"
+import { Effect, Either, Option, Schema } from "effect"
+import { budgetMillis, effectiveTimeoutSeconds, sentAtMillis } from "./budget.js"
 import { fastBroadcast, fastCheck } from "./fastDecode.js"
 import type { RateLimiter } from "./RateLimiter.js"
-import { MAX_BODY_BYTES, readBody } from "./readBody.js"
+import { MAX_BODY_BYTES, readBody, refuseDeclaredTooLarge } from "./readBody.js"
 import { type Refusal, Refusals } from "./refusals.js"
+import { wrongFields } from "./wrongFields.js"
 
 /** A decoded synapse, tagged by its name. */
 export type DecodedSynapse =
@@ -30,6 +31,8 @@ export type CheckedRequest = DecodedSynapse & {
   readonly timeout: number | undefined
   /** The headers as read: what the caller says of itself, echoed in the answer. */
   readonly headers: RequestHeaders
+  /** Epoch ms by which the request must be answered (CONTRACT §6). */
+  readonly deadline: number
 }
 
 /** What is known of a request as it goes, for its log line even when it is refused. */
@@ -40,10 +43,6 @@ export interface Caller {
 
 const required = <A>(value: A | undefined, status: 400 | 401, header: string): Effect.Effect<A, Refusal> =>
   value === undefined ? Effect.fail(Refusals.missingHeader(status, header)) : Effect.succeed(value)
-
-// Paths only: the values of a body may hold a token and never go back into a message.
-const wrongFields = (error: ParseResult.ParseError): string =>
-  [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join(".") || "(root)"))].join(", ")
 
 const decodeBroadcast = Schema.decodeUnknownEither(PatBroadcastSynapse)
 const decodeCheck = Schema.decodeUnknownEither(PatCheckSynapse)
@@ -96,24 +95,29 @@ const flatHeaders = (headers: IncomingHttpHeaders): Record<string, string | unde
   return headers as Record<string, string | undefined>
 }
 
+const bodyRefusal = {
+  BodyTooLargeError: () => Effect.fail(Refusals.tooLarge(MAX_BODY_BYTES)),
+  BodyReadError: () => Effect.fail(Refusals.unreadableBody),
+  BodyTimeoutError: () => Effect.fail(Refusals.bodyTimeout)
+} as const
+
 /**
- * Every check of CONTRACT §6 before admission, cheapest first: body size, headers,
- * blacklist (403), signature and nonce (401), rate limit (429), body decode and hash (400).
- * `caller` is filled in as the facts become known.
+ * Every check of CONTRACT §6 before admission, cheapest first: declared body size (413),
+ * headers, blacklist (403), signature and nonce (401), rate limit (429), then the body,
+ * read only now and only until the request's deadline (408), its decode and hash (400).
+ * The signature covers the headers alone, so a caller is known to be who it says before
+ * anything waits for its body. `caller` is filled in as the facts become known;
+ * `arrivedAt` (epoch ms) is when Node handed over the request.
  */
 export const checkRequest = (
   name: SynapseName,
   request: IncomingMessage,
   services: CheckServices,
-  caller: Caller
+  caller: Caller,
+  arrivedAt: number
 ): Effect.Effect<CheckedRequest, Refusal> =>
   Effect.gen(function* () {
-    const body = yield* readBody(request).pipe(
-      Effect.catchTags({
-        BodyTooLargeError: () => Effect.fail(Refusals.tooLarge(MAX_BODY_BYTES)),
-        BodyReadError: () => Effect.fail(Refusals.unreadableBody)
-      })
-    )
+    yield* Effect.mapError(refuseDeclaredTooLarge(request), () => Refusals.tooLarge(MAX_BODY_BYTES))
     const headers = yield* Either.mapLeft(parseRequestHeaders(flatHeaders(request.headers)), (e) => Refusals.badHeader(e.message))
     const hotkey = (yield* required(headers.dendrite.hotkey, 400, "bt_header_dendrite_hotkey")) as Hotkey
     caller.hotkey = hotkey
@@ -138,10 +142,12 @@ export const checkRequest = (
     yield* services.nonces
       .check(hotkey, uuid, nonce, effectiveTimeoutSeconds(headers.timeout))
       .pipe(Effect.mapError(Refusals.nonce))
+    const deadline = sentAtMillis(arrivedAt, nonce) + budgetMillis(headers.timeout)
 
     if (!(yield* services.limiter.take(hotkey))) return yield* Refusals.rateLimited(services.rateLimit)
 
+    const body = yield* readBody(request, deadline).pipe(Effect.catchTags(bodyRefusal))
     const decoded = yield* Either.flatMap(parseJson(body), (json) => decode(name, json))
     if (bodyHash !== EMPTY_BODY_HASH) return yield* Refusals.bodyHash
-    return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout, headers }
+    return { ...decoded, hotkey, uid: uid.value, timeout: headers.timeout, headers, deadline }
   })

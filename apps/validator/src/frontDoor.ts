@@ -7,6 +7,7 @@ import { budgetMillis, sentAtMillis } from "./budget.js"
 import { Drain } from "./Drain.js"
 import { LoadMeter, SHED_WEIGHT } from "./LoadMeter.js"
 import { Metrics } from "./Metrics.js"
+import { dropUnreadBody, LEFTOVER_BODY_MS } from "./readBody.js"
 import { Refusals } from "./refusals.js"
 import { logRequest } from "./requestLog.js"
 import { MAX_HOLD_SHARE, ShedPacer } from "./shedPacer.js"
@@ -42,7 +43,7 @@ const shedBody = JSON.stringify({ message: Refusals.shed.message })
  * socket: a fraction of a served request's cost, and at once unless refusals flood the
  * event loop (see `ShedPacer`), never later than half the caller's remaining time. When the
  * server is not overloaded every request passes, so the order of the other checks is
- * unchanged.
+ * unchanged. Only requests counted as load (see `LoadMeter`) weigh in the decision.
  *
  * Installed in front of the listeners the server already has; removed with the scope.
  */
@@ -94,6 +95,7 @@ export const guard = (
     // log a line costs a few µs, not the logger's ~250 µs.
     const shed = (name: SynapseName, request: IncomingMessage, response: ServerResponse, caller: { readonly uid: Uid }, startedMs: number, remainingMs: number) => {
       pacer.submit({ write: () => write503(response, startedMs), latestMs: Date.now() + Math.max(0, remainingMs) * MAX_HOLD_SHARE })
+      response.once("finish", () => dropUnreadBody(request, Date.now() + LEFTOVER_BODY_MS))
       meter.shed()
       const seconds = (performance.now() - startedMs) / 1_000
       runSync(
@@ -138,8 +140,7 @@ export const guard = (
         const deadline = sentAtMillis(now, nonceOf(request)) + budgetMillis(timeoutOf(request))
         if (mustShed(expected, deadline - now, rank)) return shed(name, request, response, known.value, startedMs, deadline - now)
       }
-      meter.admit()
-      response.once("close", meter.settle)
+      response.once("close", meter.answered)
       pass(request, response)
     }
 

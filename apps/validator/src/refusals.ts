@@ -3,7 +3,7 @@ import { Data } from "effect"
 
 /** A request refused before (or instead of) running its pipeline: HTTP status and message. */
 export class Refusal extends Data.TaggedError("Refusal")<{
-  readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503
+  readonly status: 400 | 401 | 403 | 404 | 408 | 413 | 429 | 503
   readonly message: string
 }> {}
 
@@ -14,6 +14,10 @@ const nonceStatus = { NonceRejectedError: 401, NonceWindowFullError: 503 } as co
 export const Refusals = {
   tooLarge: (limit: number) => new Refusal({ status: 413, message: `Request body is larger than ${limit} bytes` }),
   unreadableBody: new Refusal({ status: 400, message: "Request body could not be read" }),
+  bodyTimeout: new Refusal({
+    status: 408,
+    message: "Request body not received before the request's deadline: send the whole body with the headers"
+  }),
   badHeader: (message: string) => new Refusal({ status: 400, message }),
   missingHeader: (status: 400 | 401, header: string) =>
     new Refusal({ status, message: `Missing header ${header}` }),

@@ -1,6 +1,9 @@
 /** What the front door knows, at a request's arrival, of the work ahead of it. */
 export interface Backlog {
-  /** Requests past the front door, not answered and not in a pipeline: each still needs all its work. */
+  /**
+   * Requests with their body in and their signature verified, not answered and not in a
+   * pipeline: each still needs all its work. Those still arriving or unverified cost nothing yet.
+   */
   readonly queued: number
   /** Pipelines running: each still needs its answer written. */
   readonly running: number

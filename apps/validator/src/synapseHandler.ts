@@ -22,9 +22,9 @@ import {
 } from "@gittensor-pat/core"
 import { Cause, Effect, Exit, FiberId, Option, Runtime } from "effect"
 import { Admission } from "./Admission.js"
-import { budgetMillis, sentAtMillis } from "./budget.js"
 import { type Caller, type CheckedRequest, type CheckServices, checkRequest } from "./checks.js"
 import { Drain } from "./Drain.js"
+import { LoadMeter } from "./LoadMeter.js"
 import { Metrics, type RequestOutcome } from "./Metrics.js"
 import { currentTimings, type GitHubTimings } from "./ObservedGitHub.js"
 import { RateLimiter } from "./RateLimiter.js"
@@ -39,7 +39,7 @@ export interface SynapseHandlerOptions {
 }
 
 /** Every service a synapse request runs on. */
-export type SynapseServices = Metagraph | NonceWindow | RateLimiter | Admission | Metrics | Drain | GitHub | PatStore
+export type SynapseServices = Metagraph | NonceWindow | RateLimiter | Admission | LoadMeter | Metrics | Drain | GitHub | PatStore
 
 interface Answered {
   readonly outcome: RequestOutcome
@@ -71,13 +71,11 @@ const pipeline = (checked: CheckedRequest, deadline: Deadline.Deadline): Effect.
         checked
       }))
 
-const admitted = (checked: CheckedRequest, arrivedAt: number) =>
+const admitted = (checked: CheckedRequest) =>
   Effect.gen(function* () {
     const stake = yield* Effect.flatMap(Metagraph, (m) => m.stakeOf(checked.uid))
-    const sentAt = sentAtMillis(arrivedAt, checked.headers.dendrite.nonce)
-    const deadline = (sentAt + budgetMillis(checked.timeout)) as Deadline.Deadline
     const admission = yield* Admission
-    return yield* admission.run(stake, deadline, (runUnder) => pipeline(checked, runUnder as Deadline.Deadline)).pipe(
+    return yield* admission.run(stake, checked.deadline, (runUnder) => pipeline(checked, runUnder as Deadline.Deadline)).pipe(
       Effect.catchTag("AdmissionShedError", () =>
         Effect.zipRight(Effect.flatMap(Metrics, (m) => m.shed), Effect.fail(Refusals.shed))
       )
@@ -110,6 +108,7 @@ interface Server {
   readonly checks: CheckServices
   readonly metrics: Metrics["Type"]
   readonly drain: Drain["Type"]
+  readonly meter: LoadMeter["Type"]
 }
 
 type Answer = Pick<RequestLogEntry, "status" | "outcome" | "reason" | "pat"> & {
@@ -146,20 +145,26 @@ const serveRequest = (server: Server, name: SynapseName, request: IncomingMessag
   const timings: GitHubTimings = {}
   const finish = (answer: Answer) => {
     const seconds = (performance.now() - started) / 1_000
-    if (answer.outcome !== "client_closed") answer.write(seconds, server.drain.isDraining())
+    // A body whose time ran out is answered and its connection closed: nothing more is waited for on it.
+    if (answer.outcome !== "client_closed") answer.write(seconds, answer.status === Refusals.bodyTimeout.status || server.drain.isDraining())
     const line = { synapse: name, ...answer, uid: caller.uid, hotkey: caller.hotkey, githubMs: timings, totalMs: seconds * 1_000 }
     return Effect.zipRight(
       answer.status === 429 ? Effect.zipRight(server.metrics.rateLimited, server.metrics.request(name, answer.outcome, seconds)) : server.metrics.request(name, answer.outcome, seconds),
       logRequest(line)
     )
   }
-  const outcome = server.drain.isDraining()
+  const refuse = (refusal: Refusal) => finish(refused(server, response, refusal))
+  const serve = (checked: CheckedRequest) =>
+    Effect.matchEffect(admitted(checked), { onFailure: refuse, onSuccess: (answered) => finish(served(server, response, answered)) })
+  const checked = server.drain.isDraining()
     ? Effect.fail<Refusal>(Refusals.shuttingDown)
-    : Effect.flatMap(checkRequest(name, request, server.checks, caller), (checked) => admitted(checked, startedAt))
-  return Effect.matchEffect(outcome, {
-    onFailure: (refusal) => finish(refused(server, response, refusal)),
-    onSuccess: (answered) => finish(served(server, response, answered))
-  }).pipe(
+    : checkRequest(name, request, server.checks, caller, startedAt)
+  const outcome = Effect.matchEffect(checked, {
+    onFailure: refuse,
+    // Load from here to the answer: its body is in and its caller verified.
+    onSuccess: (valid) => server.meter.load(serve(valid))
+  })
+  return outcome.pipe(
     Effect.locally(currentTimings, timings),
     // The caller hung up: nothing to answer, but the request still gets its line and count.
     Effect.onInterrupt(() =>
@@ -217,7 +222,8 @@ export const makeSynapseListener = (
         verify: verifier(yield* Effect.serviceOption(Sr25519Verifier), yield* Metrics)
       },
       metrics: yield* Metrics,
-      drain: yield* Drain
+      drain: yield* Drain,
+      meter: yield* LoadMeter
     }
     return (name, request, response) => {
       const ended = server.drain.requestStarted()

@@ -16,13 +16,18 @@ const synapseRoutes: ReadonlyMap<string, SynapseName> = new Map([
   ["/PatCheckSynapse", "PatCheckSynapse"]
 ])
 
+// RFC 9112 §3.2.2: a server accepts a request target in absolute form (`http://host:port/path`).
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i
+
 /**
  * The synapse a request is for: a POST to its path, the query aside (as the platform router
- * matched them); undefined for every other request, which the router answers.
+ * matched them) and in origin or absolute form; undefined for every other request, which
+ * the router answers.
  */
 export const synapseOf = (request: { readonly method?: string | undefined; readonly url?: string | undefined }): SynapseName | undefined => {
   if (request.method !== "POST") return undefined
-  const url = request.url ?? ""
+  const target = request.url ?? ""
+  const url = target.startsWith("/") ? target : target.replace(ABSOLUTE_FORM, "")
   const query = url.indexOf("?")
   return synapseRoutes.get(query < 0 ? url : url.slice(0, query))
 }

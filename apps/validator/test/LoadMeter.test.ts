@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { FastCheck } from "effect"
-import { nextCost } from "../src/LoadMeter.js"
+import { Deferred, Effect, FastCheck, Fiber } from "effect"
+import { make, nextCost } from "../src/LoadMeter.js"
 
 describe("load meter cost", () => {
   it("keeps its value through windows too thin to tell", () => {
@@ -19,4 +19,23 @@ describe("load meter cost", () => {
       assert.isAtMost(next, Math.max(previous, window) + 1e-9)
     }
   )
+})
+
+describe("load meter load", () => {
+  it.scoped("counts a request as load while it runs, and not after it ends, fails or is interrupted", () =>
+    Effect.gen(function* () {
+      const meter = yield* make
+      const gate = yield* Deferred.make<void>()
+      const running = yield* Effect.fork(meter.load(Deferred.await(gate)))
+      const stuck = yield* Effect.fork(meter.load(Effect.never))
+      yield* Effect.yieldNow()
+      assert.strictEqual(meter.open(), 2)
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(running)
+      assert.strictEqual(meter.open(), 1)
+      yield* Fiber.interrupt(stuck)
+      assert.strictEqual(meter.open(), 0)
+      yield* Effect.either(meter.load(Effect.fail("refused")))
+      assert.strictEqual(meter.open(), 0)
+    }))
 })

@@ -13,6 +13,8 @@ export const LoadGroup = Schema.Struct({
   /** The synapse's `timeout` header; the worker gives up after it, as a dendrite does. */
   timeoutSeconds: Schema.Number,
   startAfterMs: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  /** A worker sends at most once per this many milliseconds (0: again as soon as it has its answer). */
+  intervalMs: Schema.optionalWith(Schema.Number, { default: () => 0 }),
   /** Broadcasts: a worker's n-th broadcast sends token variant `n % tokenVariants`. */
   tokenVariants: Schema.optionalWith(Schema.Int, { default: () => 1 }),
   /** A worker stops at its first transport failure (the soak kills the validator mid-run). */

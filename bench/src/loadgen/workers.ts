@@ -71,10 +71,10 @@ const expectation = () => {
 
 /**
  * Runs one group's closed-loop callers: each sends, waits for the ending, records it and
- * sends again, until the group's request count or duration is spent (or, with
- * `stopOnFailure`, until the validator stops answering). Each caller has its own
- * keep-alive connection, and its next request is signed on the signing threads while the
- * current one is out.
+ * sends again (no sooner than `intervalMs` after its previous send), until the group's
+ * request count or duration is spent (or, with `stopOnFailure`, until the validator stops
+ * answering). Each caller has its own keep-alive connection, and its next request is
+ * signed on the signing threads while the current one is out.
  */
 export const runGroup = (index: number, group: LoadGroup, context: LoadContext): Effect.Effect<GroupRun> =>
   Effect.zipRight(
@@ -107,6 +107,8 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
           uuid
         })
         let sent = 0
+        let sentAt = 0
+        let pause: NodeJS.Timeout | undefined
         const stop = () => {
           presigner.cancel()
           connection.close()
@@ -118,25 +120,29 @@ export const runGroup = (index: number, group: LoadGroup, context: LoadContext):
           const variant = sent % group.tokenVariants
           presigner.take((signed) => {
             sent += 1
-            const expectedMs = roundTrip.ms()
+            const expectedMs = Math.max(roundTrip.ms(), group.intervalMs)
             if (issued < group.maxRequests && performance.now() + expectedMs < endsAt) presigner.plan(input(sent), expectedMs)
+            sentAt = performance.now()
             connection.exchange(signed.text, timeoutMs, (ending) => {
               const outcome = outcomeOf(group.synapse, ending)
               records.push([index, miner, outcome, ending.ms, variant])
               roundTrip.observe(ending.ms)
               if (group.stopOnFailure && ending.kind === "failed") return stop()
-              next()
+              const waitMs = sentAt + group.intervalMs - performance.now()
+              if (waitMs > 0) pause = setTimeout(next, waitMs)
+              else next()
             })
           })
         }
-        return { connection, presigner, start: () => presigner.plan(input(0), 0), next }
+        return { connection, presigner, start: () => presigner.plan(input(0), 0), next, unpause: () => clearTimeout(pause) }
       })
       for (const caller of callers) {
         caller.start()
         caller.next()
       }
       return Effect.sync(() => {
-        for (const { connection, presigner } of callers) {
+        for (const { connection, presigner, unpause } of callers) {
+          unpause()
           presigner.cancel()
           connection.close()
         }
