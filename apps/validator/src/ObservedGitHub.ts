@@ -1,5 +1,5 @@
 import { GitHub, type GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
-import { Clock, Effect, Exit, type Fiber, FiberId, FiberRef, Layer } from "effect"
+import { Clock, Effect, Exit, Fiber, FiberId, FiberRef, Layer } from "effect"
 import { Drain } from "./Drain.js"
 import { type GitHubCallKind, Metrics } from "./Metrics.js"
 
@@ -24,10 +24,10 @@ const kindOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E>): 
   })
 
 /**
- * GitHub calls that shutdown may cut short. Each runs in a fiber of its own (the pipelines
- * bound every call with `Deadline`, which forks it), so the fiber is interrupted, and
- * `Deadline` answers an interrupted call as out of time: transient, as when the request's
- * own deadline passes. Calls made after the cut fail that way at once.
+ * GitHub calls that shutdown may cut short. Each runs in a fiber of its own, so that the
+ * fiber can be interrupted without interrupting its request: the call then answers as out of
+ * time (transient), as when the request's own deadline passes. Calls made after the cut fail
+ * that way at once.
  */
 interface Cutoff {
   cut: boolean
@@ -40,24 +40,31 @@ const cutShort = (cutoff: Cutoff): void => {
   cutoff.running.clear()
 }
 
+const cuttable = <A, E>(cutoff: Cutoff, endpoint: GitHubEndpoint, self: Effect.Effect<A, E>): Effect.Effect<A, E | TransientGitHubError> =>
+  Effect.suspend(() => {
+    if (cutoff.cut) return Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
+    return Effect.flatMap(Effect.fork(self), (fiber) => {
+      cutoff.running.add(fiber)
+      return Effect.flatMap(Fiber.await(fiber), (exit) => {
+        cutoff.running.delete(fiber)
+        return Exit.isInterrupted(exit) && cutoff.cut ? Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" })) : exit
+      })
+    })
+  })
+
 const observe =
   (metrics: Metrics["Type"], cutoff: Cutoff, endpoint: GitHubEndpoint) =>
   <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E | TransientGitHubError> =>
-    Effect.withFiberRuntime<A, E | TransientGitHubError>((fiber) => {
-      if (cutoff.cut) return Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
-      cutoff.running.add(fiber)
-      return Effect.flatMap(Clock.currentTimeMillis, (start) =>
-        Effect.onExit(self, (exit) => {
-          cutoff.running.delete(fiber)
-          return Effect.flatMap(Clock.currentTimeMillis, (end) =>
-            Effect.flatMap(FiberRef.get(currentTimings), (timings) => {
-              if (timings !== undefined) timings[endpoint] = end - start
-              return metrics.githubCall(endpoint, kindOf(exit), (end - start) / 1_000)
-            })
-          )
-        })
+    Effect.flatMap(Clock.currentTimeMillis, (start) =>
+      Effect.onExit(cuttable(cutoff, endpoint, self), (exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (end) =>
+          Effect.flatMap(FiberRef.get(currentTimings), (timings) => {
+            if (timings !== undefined) timings[endpoint] = end - start
+            return metrics.githubCall(endpoint, kindOf(exit), (end - start) / 1_000)
+          })
+        )
       )
-    })
+    )
 
 /**
  * Decorates the `GitHub` port with per-call metrics and per-request timings, and lets the
@@ -73,8 +80,8 @@ export const layer: Layer.Layer<GitHub, never, GitHub | Metrics | Drain> = Layer
     const cutoff: Cutoff = { cut: false, running: new Set() }
     drain.whenGraceEnds(() => cutShort(cutoff))
     return GitHub.of({
-      identity: (pat) => observe(metrics, cutoff, "identity")(github.identity(pat)),
-      testQuery: (pat) => observe(metrics, cutoff, "test-query")(github.testQuery(pat))
+      identity: (pat, deadline) => observe(metrics, cutoff, "identity")(github.identity(pat, deadline)),
+      testQuery: (pat, deadline) => observe(metrics, cutoff, "test-query")(github.testQuery(pat, deadline))
     })
   })
 )

@@ -1,5 +1,5 @@
 import { Clock, Effect, Match, Option } from "effect"
-import * as Deadline from "./Deadline.js"
+import type * as Deadline from "./Deadline.js"
 import { type Hotkey, type Pat, PatEntry, type Uid } from "./domain.js"
 import { HotkeyNotRegisteredError, IdentityLockedError, type PipelineFailure } from "./errors.js"
 import { GitHub } from "./GitHub.js"
@@ -37,7 +37,7 @@ const rejected = (reason: string, transient: boolean) => BroadcastOutcome.Reject
 
 /**
  * Answers a `PatBroadcastSynapse` (CONTRACT §5): registered → identity → pin → test query →
- * save. GitHub calls are bounded by `deadline`; the save is not, because cutting a store
+ * save. GitHub calls are answered by `deadline`; the save is not bounded, because cutting a store
  * write short could lose an acknowledged entry.
  */
 export const broadcastPat = (
@@ -60,11 +60,11 @@ const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadlin
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
     const github = yield* GitHub
     const patStore = yield* PatStore
-    const githubId = yield* github.identity(pat).pipe(Deadline.bound(deadline, "identity"))
+    const githubId = yield* github.identity(pat, deadline)
     if (!pinAllows(yield* patStore.get(uid), hotkey, githubId)) {
       return yield* new IdentityLockedError({ uid })
     }
-    yield* github.testQuery(pat).pipe(Deadline.bound(deadline, "test-query"))
+    yield* github.testQuery(pat, deadline)
     const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const entry = PatEntry.make({ uid, hotkey, pat, githubId, storedAt })
     yield* Effect.uninterruptible(patStore.save(entry, pinGuard(uid, hotkey, githubId)))

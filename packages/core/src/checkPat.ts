@@ -1,5 +1,6 @@
 import { Effect, Match, Option } from "effect"
-import * as Deadline from "./Deadline.js"
+import { alongside } from "./alongside.js"
+import type * as Deadline from "./Deadline.js"
 import type { Hotkey, Uid } from "./domain.js"
 import type { HotkeyNotRegisteredError, IdentityLockedError, PipelineFailure } from "./errors.js"
 import { GitHub } from "./GitHub.js"
@@ -35,7 +36,7 @@ export const checkOutcomeOf =
 
 /**
  * Answers a `PatCheckSynapse` (CONTRACT §4): is the token stored for this hotkey's uid
- * still usable? Identity and test query run concurrently, each bounded by `deadline`;
+ * still usable? Identity and test query run concurrently, each answered by `deadline`;
  * an identity failure decides the outcome before any test-query failure does.
  */
 export const checkPat = (
@@ -57,12 +58,11 @@ const checkStored = (uid: Uid, hotkey: Hotkey, deadline: Deadline.Deadline) =>
     const entry = Option.filter(yield* store.get(uid), (stored) => stored.hotkey === hotkey)
     if (Option.isNone(entry)) return CheckOutcome.NoPat()
     const github = yield* GitHub
+    const pat = entry.value.pat
     // An identity failure decides the outcome on its own, so it cuts a pending test query
     // short; a test-query failure has to wait for the identity answer that outranks it.
-    yield* Deadline.boundBoth(
-      deadline,
-      { endpoint: "identity", effect: github.identity(entry.value.pat) },
-      { endpoint: "test-query", effect: github.testQuery(entry.value.pat) }
+    yield* alongside(github.testQuery(pat, deadline), (testQuery) =>
+      Effect.zipRight(github.identity(pat, deadline), testQuery)
     )
     return CheckOutcome.Valid()
   })

@@ -1,3 +1,4 @@
+export * from "./alongside.js"
 export * from "./broadcastPat.js"
 export * from "./categories.js"
 export * from "./checkPat.js"
