@@ -45,7 +45,7 @@ const cuttable = <A, E>(cutoff: Cutoff, endpoint: GitHubEndpoint, self: Effect.E
     if (cutoff.cut) return Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
     return Effect.flatMap(Effect.fork(self), (fiber) => {
       cutoff.running.add(fiber)
-      return Effect.flatMap(Fiber.await(fiber), (exit) => {
+      return Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<A, E | TransientGitHubError> => {
         cutoff.running.delete(fiber)
         return Exit.isInterrupted(exit) && cutoff.cut ? Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" })) : exit
       })

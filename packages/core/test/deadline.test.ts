@@ -1,13 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Deferred, Effect, Either, Fiber, TestClock } from "effect"
+import { Clock, Effect, Fiber, TestClock } from "effect"
 import {
   broadcastFields,
   broadcastPat,
   checkFields,
   checkPat,
   Deadline,
-  Messages,
-  TransientGitHubError
+  Messages
 } from "@gittensor-pat/core"
 import { Answer } from "@gittensor-pat/core/testing"
 import { alice, githubId, pat, stored, uid, world } from "./world.js"
@@ -94,34 +93,4 @@ describe("the caller's deadline", () => {
       )
     )
   )
-
-  it.effect("a call interrupted from outside (a server cutting it short) fails as out of time, not as an interruption", () =>
-    Effect.gen(function* () {
-      const deadline = yield* Deadline.after("1 minute")
-      // A hanging call that hands out its own fiber, which is interrupted from outside.
-      const cuttable = (started: Deferred.Deferred<Fiber.RuntimeFiber<unknown, unknown>>) =>
-        Effect.withFiberRuntime<never>((fiber) => Effect.zipRight(Deferred.succeed(started, fiber), Effect.never))
-      const alone = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const single = yield* Effect.fork(Effect.either(Deadline.bound(deadline, "test-query")(cuttable(alone))))
-      yield* Fiber.interrupt(yield* Deferred.await(alone))
-      const first = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const second = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const both = yield* Effect.fork(
-        Effect.either(
-          Deadline.boundBoth(
-            deadline,
-            { endpoint: "identity", effect: cuttable(first) },
-            { endpoint: "test-query", effect: cuttable(second) }
-          )
-        )
-      )
-      yield* Fiber.interrupt(yield* Deferred.await(second))
-      yield* Fiber.interrupt(yield* Deferred.await(first))
-      for (const [fiber, endpoint] of [[single, "test-query"], [both, "identity"]] as const) {
-        const result = yield* Fiber.join(fiber)
-        assert.deepStrictEqual(result, Either.left(new TransientGitHubError({ endpoint, cause: "deadline" })))
-      }
-    })
-  )
 })
-

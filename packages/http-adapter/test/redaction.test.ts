@@ -62,8 +62,8 @@ const textsOf = (fake: FakeGitHubServer, token: string, behaviour: FakeBehaviour
       Effect.flatMap(Deadline.after("600 millis"), (deadline) =>
         Effect.all(
           [
-            Effect.exit(github.identity(pat(token)).pipe(Deadline.bound(deadline, "identity"))),
-            Effect.exit(github.testQuery(pat(token)).pipe(Deadline.bound(deadline, "test-query")))
+            Effect.exit(github.identity(pat(token), deadline)),
+            Effect.exit(github.testQuery(pat(token), deadline))
           ],
           { concurrency: 2 }
         )
