@@ -4,8 +4,9 @@ import { devMinerKey, devValidatorKey, MetagraphSnapshot, writeHotkey } from "@g
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { type FakeAccount, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { EXAMPLE_METAGRAPH, startValidator } from "@gittensor-pat/validator"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import * as Validator from "@gittensor-pat/validator"
+import { fileURLToPath } from "node:url"
+import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 
 /** The demo miner's GitHub token: fake, known only to the fake GitHub. */
 export const demoPat = "ghp_demoToken000000000000000000000000dem0"
@@ -38,7 +39,7 @@ export const startDemoSubnet = Effect.gen(function* () {
   const root = yield* fs.makeTempDirectoryScoped({ prefix: "gittensor-pat-demo-" })
   const metagraph = join(root, "metagraph.json")
   const storeFile = join(root, "miner_pats.json")
-  const example = yield* fs.readFileString(EXAMPLE_METAGRAPH)
+  const example = yield* fs.readFileString(fileURLToPath(new URL("../../../examples/metagraph.json", import.meta.url)))
   yield* fs.writeFileString(metagraph, example)
   const github = yield* FakeGitHub.scoped
   github.allow(demoPat, demoAccount)
@@ -53,7 +54,8 @@ export const startDemoSubnet = Effect.gen(function* () {
       MetagraphSnapshot.layer({ path: metagraph }).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))
     )
   ).pipe(
-    Effect.flatMap((ports) => startValidator({ keypair }).pipe(Effect.provide(ports))),
+    Effect.flatMap((ports) => Layer.build(Validator.layer({ keypair }).pipe(Layer.provide(Layer.succeedContext(ports))))),
+    Effect.map((context) => Context.get(context, Validator.Validator)),
     Logger.withMinimumLogLevel(LogLevel.Warning)
   )
   yield* fs.writeFileString(metagraph, withValidatorPort(example, validator.port))

@@ -8,8 +8,8 @@ import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
 import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
-import { startValidator } from "@gittensor-pat/validator"
-import { Effect, Layer, Redacted } from "effect"
+import * as Validator from "@gittensor-pat/validator"
+import { Context, Effect, Layer, Redacted } from "effect"
 
 /** A fixed test key: the n-th of a family, never used outside tests. */
 export const testKey = (n: number): Effect.Effect<Keypair> =>
@@ -176,8 +176,8 @@ export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
         InMemoryPatStore.layer({ entries }),
         StaticMetagraph.layer(spec.knowsMiner === false ? registry.filter((n) => n.uid !== minerUid) : registry)
       )
-      return Effect.flatMap(Layer.build(ports), (context) =>
-        startValidator({ keypair: keys[i]!, rateLimit: 0 }).pipe(Effect.provide(context))
+      return Effect.flatMap(Layer.build(Validator.layer({ keypair: keys[i]!, rateLimit: 0 }).pipe(Layer.provide(ports))), (context) =>
+        Effect.succeed(Context.get(context, Validator.Validator))
       )
     })
     const neurons: ReadonlyArray<SnapshotNeuron> = registry.map((n) => {

@@ -1,12 +1,12 @@
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect, Logger } from "effect"
-import { validatorCli } from "./cli.js"
-import { reportFailure, teardown } from "./exitCode.js"
-import { serve } from "./serve.js"
-import { drainThroughRepeatedSignals } from "./signals.js"
+import { Effect, Layer, Logger } from "effect"
+import { validatorCli } from "./Cli.js"
+import { reportFailure, teardown } from "./cli/exitCode.js"
+import { drainThroughRepeatedSignals } from "./cli/signals.js"
+import { ValidatorLive } from "./Validator.js"
 
 drainThroughRepeatedSignals()
-validatorCli(serve)(process.argv).pipe(
+validatorCli((settings) => Layer.launch(ValidatorLive(settings)))(process.argv).pipe(
   reportFailure,
   Effect.provide(Logger.json),
   Effect.provide(NodeContext.layer),

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as Metrics from "../src/Metrics.js"
-import { Counter, Histogram } from "../src/prometheus.js"
+import * as Metrics from "../src/ops/Metrics.js"
+import { Counter, Histogram } from "../src/ops/prometheus.js"
 import { sample } from "./support/prometheus.js"
 
 const gauges = { running: 3, waiting: 1, metagraphAgeSeconds: 42 }

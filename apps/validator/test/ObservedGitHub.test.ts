@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deadline, GitHub, type Pat, TransientGitHubError } from "@gittensor-pat/core"
 import { Deferred, Duration, Effect, Either, Fiber, Layer, Redacted } from "effect"
-import * as Drain from "../src/Drain.js"
-import * as Metrics from "../src/Metrics.js"
-import * as ObservedGitHub from "../src/ObservedGitHub.js"
+import * as Drain from "../src/ops/Drain.js"
+import * as Metrics from "../src/ops/Metrics.js"
+import * as ObservedGitHub from "../src/ops/ObservedGitHub.js"
 
 const pat = Redacted.make("ghp_cut0000000000000000000000000000000001") as Pat
 

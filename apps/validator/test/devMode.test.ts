@@ -4,8 +4,9 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { devMinerKey, devValidatorKey, hotkeyFile, readMetagraphSnapshot } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { loadHotkey } from "../src/hotkey.js"
-import { DEV_WALLET, EXAMPLE_METAGRAPH, type ServeSettings } from "../src/settings.js"
+import { loadHotkey } from "../src/cli/hotkey.js"
+import { DEV_WALLET, type ServeSettings } from "../src/cli/settings.js"
+import { EXAMPLE_METAGRAPH } from "../src/examples.js"
 import { tempDir } from "./support/world.js"
 
 const settings = (overrides: Partial<ServeSettings>): ServeSettings => ({

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Refusals } from "../src/refusals.js"
+import { Refusals } from "../src/http/refusals.js"
 import { freshNonce, makeWorld, post, seedStore, signedHeaders, type World } from "./support/world.js"
 
 const BAD_SIGNATURE = `0x${"00".repeat(64)}`

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, FastCheck as fc, Logger, LogLevel, Scope } from "effect"
-import * as RequestLog from "../src/requestLog.js"
+import * as RequestLog from "../src/ops/RequestLog.js"
 
 const entry = (n: number, extra: Partial<RequestLog.RequestLogEntry> = {}): RequestLog.RequestLogEntry => ({
   synapse: "PatCheckSynapse",

@@ -2,8 +2,9 @@ import { CliConfig, Command, HelpDoc } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Option, Ref } from "effect"
-import { serveCommand, validatorCli } from "../src/cli.js"
-import { DEV_WALLET, EXAMPLE_METAGRAPH, type ServeSettings } from "../src/settings.js"
+import { serveCommand, validatorCli } from "../src/Cli.js"
+import { DEV_WALLET, type ServeSettings } from "../src/cli/settings.js"
+import { EXAMPLE_METAGRAPH } from "../src/examples.js"
 
 // Runs `validator serve <args>` with `env` as the only environment and returns what serve got.
 const parse = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>

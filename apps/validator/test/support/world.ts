@@ -20,11 +20,17 @@ import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
-import * as RequestLog from "../../src/requestLog.js"
-import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
+import { Context, type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
+import * as RequestLog from "../../src/ops/RequestLog.js"
+import type { ServerAddress } from "../../src/http/Server.js"
+import * as Validator from "../../src/Validator.js"
 
 /** A deterministic test key from a label. */
+
+/** Starts the validator's exported layer over the ports in context, serving until the scope closes. */
+export const startValidator = (options: Validator.ValidatorOptions) =>
+  Effect.map(Layer.build(Validator.layer(options)), (context) => Context.get(context, Validator.Validator))
+
 export const testKey = (label: string): Effect.Effect<Keypair> =>
   Effect.orDie(keypairFromSeed(createHash("sha256").update(`validator-test:${label}`).digest()))
 
@@ -36,7 +42,7 @@ export const tempDir = Effect.acquireRelease(
 
 /** Everything an end-to-end test talks to. */
 export interface World {
-  readonly validator: RunningValidator
+  readonly validator: ServerAddress
   readonly validatorKey: Keypair
   /** Registered miners: `miners[i]` is on uid `i + 1`. */
   readonly miners: ReadonlyArray<Keypair>
@@ -54,7 +60,7 @@ export interface World {
 
 /** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
 export const makeWorld = (
-  options: Partial<Omit<ValidatorOptions, "keypair">> & {
+  options: Partial<Omit<Validator.ValidatorOptions, "keypair">> & {
     readonly stakes?: ReadonlyArray<number>
     /** Optional services the validator picks up if present (e.g. an `Sr25519Verifier`). */
     readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>

@@ -1,7 +1,7 @@
 import { Command } from "@effect/cli"
 import { Effect } from "effect"
-import { serveFlags } from "./flags.js"
-import { resolveSettings, type ServeSettings } from "./settings.js"
+import { serveFlags } from "./cli/flags.js"
+import { resolveSettings, type ServeSettings } from "./cli/settings.js"
 
 /** The `serve` subcommand: merges flags and environment, then hands the settings to `serve`. */
 export const serveCommand = <E, R>(serve: (settings: ServeSettings) => Effect.Effect<void, E, R>) =>

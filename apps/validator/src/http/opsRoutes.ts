@@ -2,10 +2,10 @@ import { HttpRouter } from "@effect/platform"
 import { Effect } from "effect"
 import { healthz, metricsText } from "./health.js"
 import { Refusals } from "./refusals.js"
-import { type AxonSelf, errorResponse } from "./wire.js"
+import { type AxonSelf, refusalResponse } from "./answer.js"
 
 /**
- * The validator's routes besides the synapses (see `makeSynapseListener`): `/healthz` and
+ * The validator's routes besides the synapses (see `synapseRoute`): `/healthz` and
  * `/metrics`. Anything else is a JSON 404 with the axon headers, as a dendrite expects of
  * every answer.
  */
@@ -14,6 +14,6 @@ export const makeApp = (self: AxonSelf) =>
     HttpRouter.get("/healthz", healthz),
     HttpRouter.get("/metrics", metricsText),
     Effect.catchTag("RouteNotFound", () =>
-      Effect.succeed(errorResponse(self, Refusals.notFound.status, Refusals.notFound.message, 0, false))
+      Effect.succeed(refusalResponse(self, Refusals.notFound))
     )
   )

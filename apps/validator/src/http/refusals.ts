@@ -1,9 +1,10 @@
 import type { NonceRejectedError, NonceWindowFullError } from "@gittensor-pat/axon"
 import { Data } from "effect"
+import { MAX_BODY_BYTES } from "./body.js"
 
 /** A request refused before (or instead of) running its pipeline: HTTP status and message. */
 export class Refusal extends Data.TaggedError("Refusal")<{
-  readonly status: 400 | 401 | 403 | 404 | 408 | 413 | 429 | 503
+  readonly status: 400 | 401 | 403 | 404 | 408 | 413 | 417 | 429 | 500 | 503
   readonly message: string
 }> {}
 
@@ -12,7 +13,7 @@ const nonceStatus = { NonceRejectedError: 401, NonceWindowFullError: 503 } as co
 
 /** The texts of the refusals (CONTRACT §6). */
 export const Refusals = {
-  tooLarge: (limit: number) => new Refusal({ status: 413, message: `Request body is larger than ${limit} bytes` }),
+  tooLarge: new Refusal({ status: 413, message: `Request body is larger than ${MAX_BODY_BYTES} bytes` }),
   unreadableBody: new Refusal({ status: 400, message: "Request body could not be read" }),
   bodyTimeout: new Refusal({
     status: 408,
@@ -44,5 +45,9 @@ export const Refusals = {
     message: "Validator at capacity: the request could not start before its deadline; retry shortly."
   }),
   shuttingDown: new Refusal({ status: 503, message: "Validator is shutting down; retry shortly." }),
-  notFound: new Refusal({ status: 404, message: "Not Found" })
+  notFound: new Refusal({ status: 404, message: "Not Found" }),
+  hostless: new Refusal({ status: 400, message: "Missing Host header: an HTTP/1.1 request must send one" }),
+  unknownExpectation: new Refusal({ status: 417, message: "Unsupported Expect header: only 100-continue is understood" }),
+  // A defect is a bug, but the caller still gets JSON rather than a hang.
+  internal: new Refusal({ status: 500, message: "Internal error" })
 } as const

@@ -3,7 +3,8 @@ import type { Duplex } from "node:stream"
 import { responseHeaders } from "@gittensor-pat/axon"
 import { Effect, type Scope } from "effect"
 import { MAX_TIMEOUT_SECONDS } from "./budget.js"
-import { type AxonSelf, axonTerminal, writeJson } from "./wire.js"
+import { type AxonSelf, axonTerminal, writeRefusal } from "./answer.js"
+import { Refusals } from "./refusals.js"
 
 const HEADERS_TIMEOUT_MS = 5_000
 const REQUEST_TIMEOUT_MS = (MAX_TIMEOUT_SECONDS + 5) * 1_000
@@ -73,10 +74,8 @@ export const lacksHost = (request: IncomingMessage): boolean =>
   request.httpVersion === "1.1" && request.headers.host === undefined
 
 /** Answers a request without Host: 400 as JSON, the connection closed. */
-export const refuseHostless = (response: ServerResponse, self: AxonSelf): void => {
-  const message = "Missing Host header: an HTTP/1.1 request must send one"
-  writeJson(response, 400, { message }, axonTerminal(self, 400, message, 0), true)
-}
+export const refuseHostless = (response: ServerResponse, self: AxonSelf): void =>
+  writeRefusal(response, self, Refusals.hostless, performance.now(), true)
 
 /**
  * Answers what Node's HTTP parser refuses (bad header bytes, duplicate or conflicting
@@ -89,10 +88,8 @@ export const answerClientErrors = (server: Server, self: AxonSelf): Effect.Effec
     if (error.code === "ECONNRESET" || !socket.writable || answerStarted(socket)) return socket.destroy()
     socket.end(rawAnswer(self, answerFor(error)), () => socket.destroy())
   }
-  const onExpectation = (_request: IncomingMessage, response: ServerResponse) => {
-    const message = "Unsupported Expect header: only 100-continue is understood"
-    writeJson(response, 417, { message }, axonTerminal(self, 417, message, 0), true)
-  }
+  const onExpectation = (_request: IncomingMessage, response: ServerResponse) =>
+    writeRefusal(response, self, Refusals.unknownExpectation, performance.now(), true)
   return Effect.acquireRelease(
     Effect.sync(() => {
       server.on("clientError", onClientError)

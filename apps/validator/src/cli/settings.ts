@@ -1,5 +1,5 @@
 import { Config, Data, Effect, type LogLevel, Option } from "effect"
-import { fileURLToPath } from "node:url"
+import { EXAMPLE_METAGRAPH } from "../examples.js"
 import type { ServeFlags } from "./flags.js"
 
 /** Where the validator's hotkey file lives: `<path>/<name>/hotkeys/<hotkey>`. */
@@ -35,9 +35,6 @@ export class UsageError extends Data.TaggedError("UsageError")<{ readonly detail
     return this.detail
   }
 }
-
-/** The example metagraph shipped in the repository, listing the dev validator and dev miners. */
-export const EXAMPLE_METAGRAPH: string = fileURLToPath(new URL("../../../examples/metagraph.json", import.meta.url))
 
 /** The development wallet: the deterministic, publicly known dev validator key. Never use it for real. */
 export const DEV_WALLET: WalletLocation = { path: "data/dev-wallet", name: "validator", hotkey: "default" }

@@ -2,9 +2,9 @@ import { HttpServerResponse } from "@effect/platform"
 import { Metagraph } from "@gittensor-pat/core"
 import { MetagraphStatus } from "@gittensor-pat/axon"
 import { Clock, Effect, Option } from "effect"
-import { Admission } from "./Admission.js"
-import { Drain } from "./Drain.js"
-import { Metrics } from "./Metrics.js"
+import { Overload } from "../overload/Overload.js"
+import { Drain } from "../ops/Drain.js"
+import { Metrics } from "../ops/Metrics.js"
 import { storeReport } from "./storeReport.js"
 
 interface MetagraphFreshness {
@@ -37,7 +37,7 @@ export const healthz = Effect.gen(function* () {
   const store = yield* storeReport
   const neurons = (yield* Effect.flatMap(Metagraph, (m) => m.neurons)).length
   const metagraph = yield* freshness(now)
-  const load = yield* Effect.flatMap(Admission, (a) => a.load)
+  const load = yield* (yield* Overload).gauges
   const draining = (yield* Drain).isDraining()
   const ok = store.ok && neurons > 0 && !draining
   return yield* HttpServerResponse.json(
@@ -61,7 +61,7 @@ export const healthz = Effect.gen(function* () {
 /** `GET /metrics`: the Prometheus text exposition. */
 export const metricsText = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
-  const load = yield* Effect.flatMap(Admission, (a) => a.load)
+  const load = yield* (yield* Overload).gauges
   const { ageSeconds } = yield* freshness(now)
   const text = yield* Effect.flatMap(Metrics, (m) => m.render({ ...load, metagraphAgeSeconds: ageSeconds }))
   return HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })

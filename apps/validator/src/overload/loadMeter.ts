@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks"
-import { Context, Effect, Layer, Schedule, type Scope } from "effect"
+import { Effect, Schedule, type Scope } from "effect"
 
 /**
  * How much work the validator holds and what one request costs it: the front door's and
@@ -8,21 +8,18 @@ import { Context, Effect, Layer, Schedule, type Scope } from "effect"
  * sending its body, or not yet known to be who it says, waits on nothing of ours, and a
  * crowd of them (issue 13: thousands of half-sent bodies) must not get real callers shed.
  */
-export class LoadMeter extends Context.Tag("@gittensor-pat/validator/LoadMeter")<
-  LoadMeter,
-  {
-    /** Counts `self` as load while it runs: from a verified, complete request to its answer. */
-    readonly load: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-    /** A request that passed the front door was answered (or its caller left), load or not. */
-    readonly answered: () => void
-    /** A request was refused at the front door. */
-    readonly shed: () => void
-    /** Requests counted as load and not answered yet. */
-    readonly open: () => number
-    /** Event-loop milliseconds one answered request costs (a moving average). */
-    readonly costMs: () => number
-  }
->() {}
+export interface LoadMeter {
+  /** Counts `self` as load while it runs: from a verified, complete request to its answer. */
+  readonly load: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** A request that passed the front door was answered (or its caller left), load or not. */
+  readonly answered: () => void
+  /** A request was refused at the front door. */
+  readonly shed: () => void
+  /** Requests counted as load and not answered yet. */
+  readonly open: () => number
+  /** Event-loop milliseconds one answered request costs (a moving average). */
+  readonly costMs: () => number
+}
 
 /** Event-loop time a request costs before anything is measured: about what this machine spends (bench/README.md). */
 export const INITIAL_COST_MS = 3
@@ -56,7 +53,7 @@ export const nextCost = (previousMs: number, sample: LoadSample): number => {
  * Utilisation, not process CPU time: it is wall time on the one thread that serves
  * requests, so it also counts the time the OS gives to the neighbours.
  */
-export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect.gen(function* () {
+export const make: Effect.Effect<LoadMeter, never, Scope.Scope> = Effect.gen(function* () {
   let open = 0
   let answered = 0
   let shed = 0
@@ -77,7 +74,7 @@ export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect
   const settle = Effect.sync(() => {
     open--
   })
-  return LoadMeter.of({
+  return {
     load: (self) => Effect.acquireUseRelease(admit, () => self, () => settle),
     answered: () => {
       answered++
@@ -87,8 +84,5 @@ export const make: Effect.Effect<LoadMeter["Type"], never, Scope.Scope> = Effect
     },
     open: () => open,
     costMs: () => cost
-  })
+  }
 })
-
-/** The meter as a layer (its sampler runs while the layer lives). */
-export const layer: Layer.Layer<LoadMeter> = Layer.scoped(LoadMeter, make)

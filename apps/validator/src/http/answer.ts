@@ -52,40 +52,31 @@ export const axonTerminal = (
 // While draining, every answer closes its connection so that keep-alive clients move on.
 const closing = (close: boolean): Record<string, string> => (close ? { connection: "close" } : {})
 
-/**
- * An answer as a Bittensor dendrite expects it: JSON whatever the status (it parses every
- * answer as JSON), and the `bt_header_axon_*` headers.
- */
-const jsonResponse = (
-  status: number,
-  body: unknown,
-  axon: HeaderTerminal,
-  close: boolean
-): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.text(JSON.stringify(body), {
-    status,
-    contentType: "application/json",
-    headers: { ...responseHeaders(axon), ...closing(close) }
-  })
+/** What an answer says of itself in its status and the axon headers. */
+export interface AnswerHead {
+  readonly status: number
+  readonly message: string
+}
 
-/** A refusal: `{"message": …}` with the status and the axon headers saying the same. */
-export const errorResponse = (
+/**
+ * The one way a synapse request is answered, served or refused: JSON whatever the status
+ * (a dendrite parses every answer as JSON), with the `bt_header_axon_*` headers saying the
+ * same as the status. `body` gets the axon terminal, which a 200 carries inside it too. The
+ * head and the body leave the socket in one write; bigints (the caller's nonce) are written
+ * as their exact digits. `startedMs` (`performance.now()`) is when the request arrived.
+ */
+export const writeAnswer = (
+  response: ServerResponse,
   self: AxonSelf,
-  status: number,
-  message: string,
-  processTimeSeconds: number,
+  head: AnswerHead,
+  body: (axon: HeaderTerminal) => unknown,
+  startedMs: number,
   close: boolean
-): HttpServerResponse.HttpServerResponse =>
-  jsonResponse(status, { message }, axonTerminal(self, status, message, processTimeSeconds), close)
-
-/**
- * Writes an answer straight to Node's response, as `jsonResponse` would have it sent: the
- * head and the body (a string) leave the socket in one write. Bigints (the caller's nonce)
- * are written as their exact digits.
- */
-export const writeJson = (response: ServerResponse, status: number, body: unknown, axon: HeaderTerminal, close: boolean): void => {
-  const text = wireJson(body)
-  response.writeHead(status, {
+): void => {
+  if (response.headersSent || response.destroyed) return
+  const axon = axonTerminal(self, head.status, head.message, (performance.now() - startedMs) / 1_000)
+  const text = wireJson(body(axon))
+  response.writeHead(head.status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     ...responseHeaders(axon),
@@ -93,3 +84,20 @@ export const writeJson = (response: ServerResponse, status: number, body: unknow
   })
   response.end(text)
 }
+
+/** A refusal's answer: `{"message": …}` (CONTRACT §6's error shape). */
+export const writeRefusal = (
+  response: ServerResponse,
+  self: AxonSelf,
+  refusal: AnswerHead,
+  startedMs: number,
+  close: boolean
+): void => writeAnswer(response, self, refusal, () => ({ message: refusal.message }), startedMs, close)
+
+/** A refusal as the platform router answers it (the routes besides the synapses): the same bytes as `writeRefusal`. */
+export const refusalResponse = (self: AxonSelf, refusal: AnswerHead): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(wireJson({ message: refusal.message }), {
+    status: refusal.status,
+    contentType: "application/json",
+    headers: responseHeaders(axonTerminal(self, refusal.status, refusal.message, 0))
+  })

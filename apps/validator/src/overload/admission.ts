@@ -1,10 +1,10 @@
-import { Clock, Context, Data, Deferred, Effect, Exit, Layer, Option } from "effect"
+import { Clock, Data, Deferred, Effect, Exit, Option } from "effect"
 import { DeadlineCrowd } from "./deadlineCrowd.js"
-import * as LoadMeter from "./LoadMeter.js"
+import { INITIAL_COST_MS } from "./loadMeter.js"
 import { StakeQueue } from "./stakeQueue.js"
 
 /** The request could not start before its deadline; it is answered 503 at once. */
-export class AdmissionShedError extends Data.TaggedError("AdmissionShedError")<{
+export class OverloadShedError extends Data.TaggedError("OverloadShedError")<{
   readonly reason: "deadline" | "queue"
 }> {}
 
@@ -13,7 +13,7 @@ interface Waiter {
   readonly seq: number
   /** Epoch ms by which the request must be answered. */
   readonly deadline: number
-  readonly turn: Deferred.Deferred<void, AdmissionShedError>
+  readonly turn: Deferred.Deferred<void, OverloadShedError>
   state: "waiting" | "granted" | "abandoned"
 }
 
@@ -35,24 +35,22 @@ export interface AdmissionPressure {
  * admitted highest stake first, and a request that cannot start before its deadline is
  * refused instead of being left to time out.
  */
-export class Admission extends Context.Tag("@gittensor-pat/validator/Admission")<
-  Admission,
-  {
-    /**
-     * Runs `self` in a slot; fails with `AdmissionShedError` if none frees up by `deadline`
-     * (epoch ms). `self` gets the deadline to run under: `deadline`, or earlier when a
-     * crowd of pipelines is due at the same time (see `DeadlineCrowd`).
-     */
-    readonly run: <A, E, R>(
-      stake: number,
-      deadline: number,
-      self: (deadline: number) => Effect.Effect<A, E, R>
-    ) => Effect.Effect<A, E | AdmissionShedError, R>
-    readonly load: Effect.Effect<AdmissionLoad>
-    /** A plain read: the front door asks it for every request. */
-    readonly pressure: (stake: number) => AdmissionPressure
-  }
->() {}
+export interface Admission {
+  /**
+   * Runs `self` in a slot; fails with `OverloadShedError` if none frees up by `deadline`
+   * (epoch ms). `self` gets the deadline to run under: `deadline`, or earlier when a
+   * crowd of pipelines is due at the same time (see `DeadlineCrowd`).
+   */
+  readonly run: <A, E, R>(
+    stake: number,
+    deadline: number,
+    self: (deadline: number) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | OverloadShedError, R>
+  /** Pipelines running and waiting now. */
+  readonly load: Effect.Effect<AdmissionLoad>
+  /** What a request of `stake` would face at the gate now (a plain read: the front door asks it for every request). */
+  readonly pressure: (stake: number) => AdmissionPressure
+}
 
 // Smoothing of the mean run time used to foresee that a waiter cannot finish in time.
 const EWMA_WEIGHT = 0.1
@@ -62,15 +60,15 @@ const SWEEP_EVERY_MS = 50
 /** How to build an admission gate. */
 export interface AdmissionOptions {
   readonly maxConcurrency: number
-  /** Event-loop time answering one request costs (ms); default `LoadMeter.INITIAL_COST_MS`. */
+  /** Event-loop time answering one request costs (ms); default `INITIAL_COST_MS`. */
   readonly answerCostMs?: () => number
 }
 
 /** An admission gate with `maxConcurrency` slots. */
-export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]> =>
+export const make = (options: AdmissionOptions): Effect.Effect<Admission> =>
   Effect.sync(() => {
     const slots = Math.max(1, Math.floor(options.maxConcurrency))
-    const answerCostMs = options.answerCostMs ?? (() => LoadMeter.INITIAL_COST_MS)
+    const answerCostMs = options.answerCostMs ?? (() => INITIAL_COST_MS)
     const queue = new StakeQueue<Waiter>()
     const crowd = new DeadlineCrowd()
     let running = 0
@@ -78,10 +76,10 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
     let seq = 0
     let meanRunMs = 0
 
-    const shed = (waiter: Waiter, reason: AdmissionShedError["reason"]): void => {
+    const shed = (waiter: Waiter, reason: OverloadShedError["reason"]): void => {
       waiter.state = "abandoned"
       waiting--
-      Deferred.unsafeDone(waiter.turn, Exit.fail(new AdmissionShedError({ reason })))
+      Deferred.unsafeDone(waiter.turn, Exit.fail(new OverloadShedError({ reason })))
     }
 
     // Hands the freed slot to the best waiter that can still finish in time; the others
@@ -125,7 +123,7 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
     const hopeless = (stake: number, remainingMs: number): boolean =>
       remainingMs <= 0 || (meanRunMs > 0 && (Math.floor(ahead(stake) / slots) + 1) * meanRunMs > remainingMs)
 
-    const wait = (waiter: Waiter, latestStartMs: number): Effect.Effect<void, AdmissionShedError> =>
+    const wait = (waiter: Waiter, latestStartMs: number): Effect.Effect<void, OverloadShedError> =>
       Deferred.await(waiter.turn).pipe(
         Effect.timeoutOption(latestStartMs),
         Effect.onInterrupt(() => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => abandon(waiter, now)))),
@@ -135,13 +133,13 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
             onNone: () =>
               Effect.flatMap(Clock.currentTimeMillis, (now) => {
                 abandon(waiter, now)
-                return Effect.fail(new AdmissionShedError({ reason: "deadline" }))
+                return Effect.fail(new OverloadShedError({ reason: "deadline" }))
               })
           })
         )
       )
 
-    const acquire = (stake: number, deadline: number): Effect.Effect<void, AdmissionShedError> =>
+    const acquire = (stake: number, deadline: number): Effect.Effect<void, OverloadShedError> =>
       Effect.suspend(() => {
         if (running < slots && waiting === 0) {
           running++
@@ -150,9 +148,9 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
         return Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const remainingMs = deadline - now
           if (hopeless(stake, remainingMs)) {
-            return Effect.fail(new AdmissionShedError({ reason: remainingMs <= 0 ? "deadline" : "queue" }))
+            return Effect.fail(new OverloadShedError({ reason: remainingMs <= 0 ? "deadline" : "queue" }))
           }
-          return Effect.flatMap(Deferred.make<void, AdmissionShedError>(), (turn) => {
+          return Effect.flatMap(Deferred.make<void, OverloadShedError>(), (turn) => {
             const waiter: Waiter = { stake, seq: seq++, deadline, turn, state: "waiting" }
             queue.push(waiter)
             waiting++
@@ -185,7 +183,7 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
         })
       )
 
-    return Admission.of({
+    return {
       run: (stake, deadline, self) =>
         Effect.uninterruptibleMask((restore) =>
           Effect.zipRight(
@@ -200,12 +198,5 @@ export const make = (options: AdmissionOptions): Effect.Effect<Admission["Type"]
         ),
       load: Effect.sync(() => ({ running, waiting })),
       pressure: (stake) => ({ running, waitMs: slotWaitMs(stake) })
-    })
+    }
   })
-
-/** The admission gate as a layer, with the load meter it reads answer costs from (both provided). */
-export const layer = (options: { readonly maxConcurrency: number }): Layer.Layer<Admission | LoadMeter.LoadMeter> =>
-  Layer.effect(
-    Admission,
-    Effect.flatMap(LoadMeter.LoadMeter, (meter) => make({ ...options, answerCostMs: meter.costMs }))
-  ).pipe(Layer.provideMerge(LoadMeter.layer))

@@ -7,12 +7,12 @@ import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { startValidatorPromise } from "../src/index.js"
+import { Context, Effect, Exit, Layer, Scope } from "effect"
+import * as Validator from "../src/index.js"
 import { tempDir, testKey } from "./support/world.js"
 
-describe("startValidatorPromise", () => {
-  it.scopedLive("serves from plain async code and stops on close()", () =>
+describe("the validator's one exported layer", () => {
+  it.scopedLive("serves over the ports it is given, and stops when the layer is released", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
       const github = yield* FakeGitHub.scoped
@@ -23,7 +23,9 @@ describe("startValidatorPromise", () => {
         JsonFilePatStore.layerNode({ path: join(dir, "miner_pats.json") }),
         StaticMetagraph.layer([neuron(0, validatorKey.address, 1), neuron(1, miner.address)])
       )
-      const validator = yield* Effect.promise(() => startValidatorPromise({ keypair: validatorKey, ports }))
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(Validator.layer({ keypair: validatorKey }).pipe(Layer.provide(ports)), scope)
+      const validator = Context.get(context, Validator.Validator)
       assert.strictEqual(validator.hotkey, validatorKey.address)
       const answer = yield* callAxon({
         keypair: miner,
@@ -32,22 +34,22 @@ describe("startValidatorPromise", () => {
         fields: {}
       }).pipe(Effect.provide(NodeHttpClient.layerUndici))
       assert.deepInclude(answer, { has_pat: false, pat_valid: false })
-      yield* Effect.promise(() => validator.close())
+      yield* Scope.close(scope, Exit.void)
       const after = yield* Effect.either(Effect.tryPromise(() => fetch(`${validator.url}/healthz`)))
       assert.isTrue(after._tag === "Left")
     }))
 
-  it("a validator that cannot start rejects with the reason", async () => {
-    const validatorKey = await Effect.runPromise(testKey("embedded-busy"))
-    const ports = Layer.mergeAll(
-      GitHubHttp.layerNode({ baseUrl: "http://127.0.0.1:9" }),
-      StaticMetagraph.layer([]),
-      Layer.effect(PatStore, Effect.fail("store unavailable"))
-    )
-    let failure: unknown
-    await startValidatorPromise({ keypair: validatorKey, ports }).catch((error: unknown) => {
-      failure = error
+  it.scopedLive("a validator whose ports cannot be built fails with the reason", () =>
+    Effect.gen(function* () {
+      const validatorKey = yield* testKey("embedded-busy")
+      const ports = Layer.mergeAll(
+        GitHubHttp.layerNode({ baseUrl: "http://127.0.0.1:9" }),
+        StaticMetagraph.layer([]),
+        Layer.effect(PatStore, Effect.fail("store unavailable"))
+      )
+      const exit = yield* Effect.exit(Layer.build(Validator.layer({ keypair: validatorKey }).pipe(Layer.provide(ports))))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.match(String(Exit.isFailure(exit) ? exit.cause : ""), /store unavailable/)
     })
-    assert.match(String(failure), /could not start.*store unavailable/s)
-  })
+  )
 })
