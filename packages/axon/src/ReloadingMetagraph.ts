@@ -105,7 +105,7 @@ const served = (source: string, snapshot: Snapshot, loadedAt: number, lastError:
 
 /** `snapshot` if it can be served as `options` require (CONTRACT §8), else why not. */
 const servable = (
-  source: MetagraphSource<{ readonly message: string }, unknown>,
+  source: Pick<MetagraphSource<never, never>, "label" | "whenNotListed">,
   snapshot: Snapshot,
   options: { readonly ownHotkey?: string; readonly netuid?: number }
 ): Either.Either<Snapshot, MetagraphRefused> => {

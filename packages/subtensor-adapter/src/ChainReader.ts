@@ -36,8 +36,9 @@ export class ChainReader extends Context.Tag("@gittensor-pat/subtensor-adapter/C
 
   /**
    * Reads on a worker thread of the context's `Spawner` (running `chainReadWorker`), so that
-   * decoding (0.3 to 0.6 s of CPU for a 1,024-neuron subnet, the first one with the
-   * metadata) never holds up the calling thread; only the finished snapshot crosses back.
+   * decoding (about 0.2 s of CPU per read of a 1,024-neuron subnet, 0.5 to 0.9 s for the
+   * first, which decodes the metadata; ~100 ms of it at once) never holds up the calling
+   * thread; only the finished snapshot crosses back.
    * The thread lives as long as the layer; if it dies, the read in flight fails and the
    * next one starts another. Fails to build when the thread does not start within
    * `startTimeout` (default 60 s).
