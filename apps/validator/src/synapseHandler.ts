@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import {
+  broadcastFields,
+  checkFields,
   emptyTerminal,
   NonceWindow,
   Sr25519Verifier,
@@ -9,10 +11,8 @@ import {
 } from "@gittensor-pat/axon"
 import {
   type BroadcastOutcome,
-  broadcastFields,
   broadcastPat,
   type CheckOutcome,
-  checkFields,
   checkPat,
   type Deadline,
   type GitHub,
