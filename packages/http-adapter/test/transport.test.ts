@@ -3,7 +3,7 @@ import { GitHub } from "@gittensor-pat/core"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Either, Layer } from "effect"
 import { GitHubHttp } from "../src/index.js"
-import { type FakeBehaviour, FakeGitHub } from "../src/testing/index.js"
+import { type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
 import { kind, pat } from "./support.js"
 
 const options = { retryBaseDelay: "5 millis", identityRetries: 1, maxBodyBytes: 64 } as const
