@@ -1,5 +1,4 @@
 export * from "./broadcastPat.js"
-export * from "./categories.js"
 export * from "./checkPat.js"
 export * as Deadline from "./Deadline.js"
 export * from "./domain.js"

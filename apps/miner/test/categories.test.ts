@@ -1,17 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck as fc, Option } from "effect"
+import { BroadcastOutcome, broadcastFields, CheckOutcome, checkFields, GitHubId } from "@gittensor-pat/core"
 import {
   BroadcastCategories,
-  BroadcastOutcome,
   broadcastCategory,
-  broadcastFields,
   CheckCategories,
-  CheckOutcome,
   checkCategory,
-  checkFields,
-  countCategories,
-  GitHubId
-} from "@gittensor-pat/core"
+  countCategories
+} from "../src/categories.js"
 
 const numRuns = 500
 const nullableBoolean = fc.constantFrom(true, false, null, undefined)
