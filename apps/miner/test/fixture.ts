@@ -4,12 +4,10 @@ import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { type Keypair, keypairFromSeed, writeHotkey } from "@gittensor-pat/axon"
-import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
-import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
-import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
-import { startValidator } from "@gittensor-pat/validator"
-import { Effect, Layer, Redacted } from "effect"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Effect, ExecutionStrategy, Scope } from "effect"
+import { startValidatorProcess } from "../src/validatorProcess.js"
 
 /** A fixed test key: the n-th of a family, never used outside tests. */
 export const testKey = (n: number): Effect.Effect<Keypair> =>
@@ -21,7 +19,7 @@ export interface ValidatorSpec {
   readonly githubUrl: string
   /** Entries its store holds before the test (stored for the miner's uid). */
   readonly stored?: { readonly pat: string; readonly githubId: string; readonly hotkey?: string }
-  /** A validator with a stale metagraph that lacks the miner refuses it (403). */
+  /** A validator with a stale metagraph, where uid 1 is still another hotkey, refuses the miner (403). */
   readonly knowsMiner?: boolean
 }
 
@@ -135,8 +133,10 @@ export const flakyProxy = (port: number, drops = 1) =>
 
 /**
  * A subnet on loopback: the miner (uid 1, wallet written under a temp folder) and one
- * real validator per spec (uids 0, 2, 3, …), each with its own in-memory store and its
- * own GitHub. Returns the temp folder, the miner's key and the metagraph neurons.
+ * real validator per spec (uids 0, 2, 3, …), each run as `validator serve` in a process
+ * of its own, as an operator runs it, with its own wallet, metagraph snapshot, PAT store
+ * and GitHub; rate limit off. Returns the temp folder, the miner's key and the neurons of
+ * the metagraph the miner reads.
  */
 export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
   Effect.gen(function* () {
@@ -146,49 +146,49 @@ export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
     yield* Effect.orDie(writeHotkey({ path: join(root, "wallets"), name: "miner", hotkey: "default" }, miner))
     const uids = specs.map((_, i) => (i === 0 ? 0 : i + 1))
     const keys = yield* Effect.forEach(uids, (uid) => testKey(100 + uid))
-    const registry = [...uids, minerUid]
-      .sort((a, b) => a - b)
-      .map((uid) =>
-        Neuron.make({
-          uid: Uid.make(uid),
-          hotkey: Hotkey.make(uid === minerUid ? miner.address : keys[uids.indexOf(uid)]!.address),
-          stake: uid === minerUid ? 0 : 100000,
-          validatorTrust: uid === minerUid ? 0 : 1,
-          axon: { ip: "127.0.0.1", port: 0 }
-        })
-      )
-    // Each validator's ports live as long as the test's scope, like the validator itself.
-    const validators = yield* Effect.forEach(specs, (spec, i) => {
-      const entries =
-        spec.stored === undefined
-          ? []
-          : [
-              PatEntry.make({
-                uid: Uid.make(minerUid),
-                hotkey: Hotkey.make(spec.stored.hotkey ?? miner.address),
-                pat: Redacted.make(spec.stored.pat),
-                githubId: GitHubId.make(spec.stored.githubId),
-                storedAt: "2026-01-01T00:00:00.000Z"
-              })
-            ]
-      const ports = Layer.mergeAll(
-        GitHubHttp.layerNode({ baseUrl: spec.githubUrl, retryBaseDelay: "20 millis" }),
-        InMemoryPatStore.layer({ entries }),
-        StaticMetagraph.layer(spec.knowsMiner === false ? registry.filter((n) => n.uid !== minerUid) : registry)
-      )
-      return Effect.flatMap(Layer.build(ports), (context) =>
-        startValidator({ keypair: keys[i]!, rateLimit: 0 }).pipe(Effect.provide(context))
-      )
-    })
-    const neurons: ReadonlyArray<SnapshotNeuron> = registry.map((n) => {
-      const at = uids.indexOf(n.uid)
-      return {
-        uid: n.uid,
-        hotkey: n.hotkey,
-        stake: n.stake,
-        validator_trust: n.validatorTrust,
-        axon: at === -1 ? { ip: "0.0.0.0", port: 0 } : { ip: "127.0.0.1", port: validators[at]!.port }
-      }
+    // A validator that does not know the miner has a stale snapshot: uid 1 still someone else's.
+    const formerOwner = yield* testKey(99)
+    const neuronOf = (uid: number, axon: SnapshotNeuron["axon"], knowsMiner = true): SnapshotNeuron => {
+      const at = uids.indexOf(uid)
+      const hotkey = knowsMiner ? miner.address : formerOwner.address
+      return at === -1
+        ? { uid, hotkey, stake: 0, validator_trust: 0, axon }
+        : { uid, hotkey: keys[at]!.address, stake: 100000, validator_trust: 1, axon }
+    }
+    const registry = [...uids, minerUid].sort((a, b) => a - b)
+    const unserved = { ip: "0.0.0.0", port: 0 }
+    // Stopped side by side when the test ends: each drains for a moment after SIGTERM.
+    const validatorsScope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.parallel)
+    const validators = yield* Effect.forEach(
+      specs,
+      (spec, i) =>
+        Effect.gen(function* () {
+          const dir = join(root, `validator-${uids[i]}`)
+          const wallet = { path: join(dir, "wallets"), name: "validator", hotkey: "default" }
+          yield* Effect.orDie(writeHotkey(wallet, keys[i]!))
+          const metagraph = join(dir, "metagraph.json")
+          yield* writeSnapshot(metagraph, registry.map((uid) => neuronOf(uid, unserved, spec.knowsMiner !== false)))
+          const patsFile = join(dir, "miner_pats.json")
+          if (spec.stored !== undefined) {
+            const entry = {
+              uid: minerUid,
+              hotkey: spec.stored.hotkey ?? miner.address,
+              pat: spec.stored.pat,
+              github_id: spec.stored.githubId,
+              stored_at: "2026-01-01T00:00:00+00:00"
+            }
+            yield* fs.writeFileString(patsFile, JSON.stringify([entry], null, 2), { mode: 0o600 })
+          }
+          return yield* startValidatorProcess(
+            { metagraph, patsFile, githubApiUrl: spec.githubUrl, wallet, extra: ["--rate-limit", "0"] },
+            { logFile: join(dir, "validator.log") }
+          )
+        }),
+      { concurrency: "unbounded" }
+    ).pipe(Scope.extend(validatorsScope), Effect.provide(NodeHttpClient.layerUndici), Effect.orDie)
+    const neurons = registry.map((uid) => {
+      const at = uids.indexOf(uid)
+      return neuronOf(uid, at === -1 ? unserved : { ip: "127.0.0.1", port: validators[at]!.port })
     })
     const metagraph = join(root, "metagraph.json")
     yield* writeSnapshot(metagraph, neurons)
