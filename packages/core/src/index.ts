@@ -1,6 +1,5 @@
 export * from "./alongside.js"
 export * from "./broadcastPat.js"
-export * from "./categories.js"
 export * from "./checkPat.js"
 export * as Deadline from "./Deadline.js"
 export * from "./domain.js"

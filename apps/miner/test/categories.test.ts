@@ -1,12 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck as fc, Option } from "effect"
+import { broadcastFields, checkFields } from "@gittensor-pat/axon"
+import { BroadcastOutcome, CheckOutcome, GitHubId } from "@gittensor-pat/core"
 import {
   BroadcastCategories,
   broadcastCategory,
   CheckCategories,
   checkCategory,
   countCategories
-} from "@gittensor-pat/core"
+} from "../src/categories.js"
 
 const numRuns = 500
 const nullableBoolean = fc.constantFrom(true, false, null, undefined)
@@ -31,10 +33,29 @@ describe("miner categories (CONTRACT §4, last paragraph)", () => {
     assert.strictEqual(broadcastCategory(Option.none()), "no_response")
   })
 
+  it("every check outcome lands in the category its wire fields name", () => {
+    const expected = [
+      [CheckOutcome.StoreUnavailable(), "no_pat"],
+      [CheckOutcome.NoPat(), "no_pat"],
+      [CheckOutcome.Inconclusive({ step: "identity" }), "inconclusive"],
+      [CheckOutcome.Inconclusive({ step: "test-query" }), "inconclusive"],
+      [CheckOutcome.Invalid({ reason: "PAT test query failed: x" }), "invalid_pat"],
+      [CheckOutcome.Valid(), "valid"]
+    ] as const
+    for (const [outcome, category] of expected) {
+      assert.strictEqual(checkCategory(Option.some(checkFields(outcome))), category)
+    }
+  })
+
   it("broadcast answers: accepted, rejected, or no_response", () => {
     assert.strictEqual(broadcastCategory(Option.some({ accepted: true, rejection_reason: null })), "accepted")
     assert.strictEqual(broadcastCategory(Option.some({ accepted: false, rejection_reason: "r" })), "rejected")
     assert.strictEqual(broadcastCategory(Option.some({ accepted: null })), "no_response")
+    assert.strictEqual(broadcastCategory(Option.some(broadcastFields(BroadcastOutcome.Accepted({ githubId: GitHubId.make("1") })))), "accepted")
+    assert.strictEqual(
+      broadcastCategory(Option.some(broadcastFields(BroadcastOutcome.Rejected({ reason: "r", transient: true })))),
+      "rejected"
+    )
   })
 
   it.prop(
