@@ -4,8 +4,8 @@
 // effect, platform and polkadot transpiled and resolved one by one); an esbuild bundle
 // starts in well under a second. The bundle is rebuilt whenever a source file, a
 // package.json or the lockfile is newer than it, so edits take effect on the next run.
-import { readdirSync, statSync, writeFileSync, readFileSync, existsSync } from "node:fs"
-import { dirname, join, relative } from "node:path"
+import { readdirSync, statSync, writeFileSync, readFileSync, existsSync, mkdtempSync, renameSync, rmSync, mkdirSync } from "node:fs"
+import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { bundleProgram } from "./bundleProgram.mjs"
 import { stopWhenLauncherGone } from "./launcherWatch.mjs"
@@ -57,7 +57,14 @@ const stamp = sourceStamp()
 const files = [outFile, ...program.workers.map((worker) => join(outDir, `${name}.${worker}.mjs`)), stampFile]
 
 if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") !== stamp) {
-  await bundleProgram(join(root, program.entry), outDir, name, program.workers)
+  // Built aside, then renamed into place: programs started side by side (a test's several
+  // validators) may all find the bundle stale, and none may load a file half written.
+  mkdirSync(outDir, { recursive: true })
+  const aside = mkdtempSync(join(outDir, `.${name}-`))
+  for (const built of await bundleProgram(join(root, program.entry), aside, name, program.workers)) {
+    renameSync(built, join(outDir, basename(built)))
+  }
+  rmSync(aside, { recursive: true, force: true })
   writeFileSync(stampFile, stamp)
   // esbuild's service process is not needed again: the program's tree is this process alone.
   await (await import("esbuild")).stop()

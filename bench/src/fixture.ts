@@ -3,18 +3,24 @@ import type { Keypair } from "@gittensor-pat/axon"
 import { Effect } from "effect"
 import { minerAccount, minerStake, minerToken } from "./miners.js"
 
-/** The temp metagraph (CONTRACT §8): every bench miner registered on its own uid. */
-export const metagraphJson = (miners: ReadonlyArray<Keypair>): string =>
+/**
+ * The temp metagraph (CONTRACT §8): every bench miner registered on its own uid, and the
+ * validator after them (a validator refuses a snapshot that does not list its own hotkey).
+ */
+export const metagraphJson = (miners: ReadonlyArray<Keypair>, validatorHotkey: string): string =>
   JSON.stringify({
     netuid: 74,
     block: 1,
-    neurons: miners.map((keypair, uid) => ({
-      uid,
-      hotkey: keypair.address,
-      stake: minerStake(uid),
-      validator_trust: 0,
-      axon: { ip: "0.0.0.0", port: 0 }
-    }))
+    neurons: [
+      ...miners.map((keypair, uid) => ({
+        uid,
+        hotkey: keypair.address,
+        stake: minerStake(uid),
+        validator_trust: 0,
+        axon: { ip: "0.0.0.0", port: 0 }
+      })),
+      { uid: miners.length, hotkey: validatorHotkey, stake: 0, validator_trust: 1, axon: { ip: "127.0.0.1", port: 0 } }
+    ]
   })
 
 /** A store (CONTRACT §7) already holding token variant 0 of each of `miners`, so checks find a PAT. */
@@ -41,11 +47,12 @@ export interface FixtureFiles {
 export const writeFixture = Effect.fn("writeFixture")(function* (
   dir: string,
   miners: ReadonlyArray<Keypair>,
-  seeded: ReadonlyArray<number>
+  seeded: ReadonlyArray<number>,
+  validatorHotkey: string
 ) {
   const fs = yield* FileSystem.FileSystem
   const files: FixtureFiles = { metagraphFile: `${dir}/metagraph.json`, patsFile: `${dir}/miner_pats.json` }
-  yield* fs.writeFileString(files.metagraphFile, metagraphJson(miners))
+  yield* fs.writeFileString(files.metagraphFile, metagraphJson(miners, validatorHotkey))
   yield* fs.writeFileString(files.patsFile, seededStoreJson(miners, seeded), { mode: 0o600 })
   return files
 })

@@ -32,8 +32,8 @@ export const makeWorld = Effect.fn("makeWorld")(function* () {
   const dir = yield* fs.makeTempDirectoryScoped({ prefix: "gittensor-bench-" })
   const keypairs = yield* allMinerKeypairs
   const everyMiner = minerRange(0, minerCount)
-  const files = yield* writeFixture(dir, keypairs, everyMiner)
   const wallet = yield* writeValidatorWallet(`${dir}/wallets`, validatorSeed)
+  const files = yield* writeFixture(dir, keypairs, everyMiner, wallet.address)
   const github = yield* startBenchGitHub(`${dir}/fake-github.log`)
   yield* github.allowMiners(everyMiner)
   const load = yield* startLoadGenerator(`${dir}/load-generator.log`)

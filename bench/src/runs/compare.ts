@@ -27,7 +27,7 @@ const startSide = (world: World, side: Side, checkout: string) =>
     yield* fs.makeDirectory(dir)
     yield* buildValidator(checkout, `${dir}/build.log`)
     // Each side its own store: a validator holds its store's writer lock while it runs.
-    const files = yield* writeFixture(dir, world.keypairs, minerRange(0, minerCount))
+    const files = yield* writeFixture(dir, world.keypairs, minerRange(0, minerCount), world.wallet.address)
     const validator = yield* startValidatorIn(world, { files, checkout, logFile: `${dir}/validator.log` })
     yield* warmUp(world, validator)
     return { validator, launch: yield* launchCommand(checkout) }

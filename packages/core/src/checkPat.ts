@@ -32,7 +32,7 @@ export const checkOutcomeOf =
     })
 
 // The pipelines carry no span: nothing exports traces, and even with the tracer off a span
-// costs ~20 µs per call (its stack capture), a visible share of a check's CPU at full load.
+// captures a stack per call, a visible share of a check's CPU at full load.
 
 /**
  * Answers a `PatCheckSynapse` (CONTRACT §4): is the token stored for this hotkey's uid

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, TestClock } from "effect"
 import {
-  broadcastFields,
+  BroadcastOutcome,
   broadcastPat,
-  checkFields,
+  CheckOutcome,
   checkPat,
   Deadline,
   Messages
@@ -23,11 +23,7 @@ describe("the caller's deadline", () => {
       yield* TestClock.adjust("2999 millis")
       assert.isNull(yield* Fiber.poll(fiber).pipe(Effect.map((exit) => exit._tag === "Some" ? "done" : null)))
       yield* TestClock.adjust("1 millis")
-      assert.deepStrictEqual(checkFields(yield* Fiber.join(fiber)), {
-        has_pat: true,
-        pat_valid: null,
-        rejection_reason: Messages.checkRetryLater
-      })
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Inconclusive({ step: "identity" }))
     }).pipe(
       Effect.provide(world({ store: { entries: [entry] }, github: { [token]: { ...valid, identity: Answer.hang } } }))
     )
@@ -37,7 +33,7 @@ describe("the caller's deadline", () => {
     Effect.gen(function* () {
       const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after("3 seconds"), (d) => checkPat(alice, d)))
       yield* TestClock.adjust("3 seconds")
-      assert.strictEqual(checkFields(yield* Fiber.join(fiber)).pat_valid, null)
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Inconclusive({ step: "test-query" }))
     }).pipe(
       Effect.provide(world({ store: { entries: [entry] }, github: { [token]: { ...valid, testQuery: Answer.hang } } }))
     )
@@ -47,11 +43,7 @@ describe("the caller's deadline", () => {
     Effect.gen(function* () {
       const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after("3 seconds"), (d) => checkPat(alice, d)))
       yield* TestClock.adjust("10 millis")
-      assert.deepStrictEqual(checkFields(yield* Fiber.join(fiber)), {
-        has_pat: true,
-        pat_valid: false,
-        rejection_reason: Messages.noGitHubId(uid(0))
-      })
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Invalid({ reason: Messages.noGitHubId(uid(0)) }))
     }).pipe(
       Effect.provide(
         world({
@@ -73,10 +65,10 @@ describe("the caller's deadline", () => {
         Effect.flatMap(Deadline.after("3 seconds"), (d) => broadcastPat(alice, pat(token), d))
       )
       yield* TestClock.adjust("3 seconds")
-      assert.deepStrictEqual(broadcastFields(yield* Fiber.join(fiber)), {
-        accepted: false,
-        rejection_reason: Messages.broadcastRetryLater
-      })
+      assert.deepStrictEqual(
+        yield* Fiber.join(fiber),
+        BroadcastOutcome.Rejected({ reason: Messages.broadcastRetryLater, transient: true })
+      )
     }).pipe(Effect.provide(world({ github: { [token]: { ...valid, testQuery: Answer.hang } } })))
   )
 
@@ -85,7 +77,7 @@ describe("the caller's deadline", () => {
       const start = yield* Clock.currentTimeMillis
       const outcome = yield* checkPat(alice, yield* Deadline.after("200 millis"))
       const elapsed = (yield* Clock.currentTimeMillis) - start
-      assert.strictEqual(checkFields(outcome).pat_valid, null)
+      assert.deepStrictEqual(outcome, CheckOutcome.Inconclusive({ step: "identity" }))
       assert.isBelow(elapsed, 200 + 250)
     }).pipe(
       Effect.provide(

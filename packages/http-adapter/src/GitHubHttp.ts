@@ -28,6 +28,9 @@ export interface Options {
   readonly maxBodyBytes?: number
 }
 
+// The same bytes for every test query: encoded once.
+const testQueryBytes = new TextEncoder().encode(testQueryBody)
+
 /** Characters a header value can carry; a token with others can never authenticate. */
 const headerSafe = /^[\t\x20-\x7e\x80-\xff]*$/
 
@@ -115,7 +118,7 @@ const makeOver = (client: HttpClient.HttpClient, options: Options): GitHub["Type
       request: (token) =>
         HttpClientRequest.post("/graphql", {
           headers: { authorization: `Bearer ${token}`, accept: "application/json" }
-        }).pipe(HttpClientRequest.bodyText(testQueryBody, "application/json")),
+        }).pipe(HttpClientRequest.bodyUint8Array(testQueryBytes, "application/json")),
       classify: classifyTestQuery,
       // The user-visible probe: one retry, and only when no answer arrived at all.
       retries: { ...backoff, retries: 1, retryWhen: (error) => error.cause === "transport" }

@@ -70,8 +70,11 @@ class ReadResponse extends Inspectable.Class implements HttpClientResponse.HttpC
     super()
   }
 
+  private cachedHeaders: Headers.Headers | undefined
+
   get headers(): Headers.Headers {
-    return Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>)
+    this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>)
+    return this.cachedHeaders
   }
 
   get cookies(): Cookies.Cookies {

@@ -3,7 +3,7 @@ import { GitHub } from "@gittensor-pat/core"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Effect, Either } from "effect"
 import { GitHubHttp, UndiciHttpClient } from "../src/index.js"
-import { type FakeBehaviour, FakeGitHub } from "../src/testing/index.js"
+import { type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
 import { inAMinute, kind, pat } from "./support.js"
 
 const options = { retryBaseDelay: "5 millis", identityRetries: 1, maxBodyBytes: 64 } as const

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { Deadline, type GitHub } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Clock, Effect, Either, Fiber } from "effect"
-import { FakeGitHub, startFakeGitHub } from "../src/testing/index.js"
+import { FakeGitHub, startFakeGitHub } from "@gittensor-pat/fake-github"
 import { identityWithin, inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 /** Loose allowance for a noisy machine when checking that a deadline was kept. */

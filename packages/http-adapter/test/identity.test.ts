@@ -3,7 +3,7 @@ import { GitHub } from "@gittensor-pat/core"
 import { NodeHttpClient } from "@effect/platform-node"
 import { ConfigProvider, Effect, Either, Layer } from "effect"
 import { GitHubHttp, identityRefused } from "../src/index.js"
-import { type FakeBehaviour, FakeGitHub } from "../src/testing/index.js"
+import { type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
 import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 const retries = 2

@@ -1,7 +1,7 @@
 import { Deadline, type GitHub } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, FastCheck as fc, Inspectable, Logger, LogLevel, Option } from "effect"
-import { FakeGitHub, type FakeBehaviour, type FakeGitHubServer } from "../src/testing/index.js"
+import { FakeGitHub, type FakeBehaviour, type FakeGitHubServer } from "@gittensor-pat/fake-github"
 import { pat, withGitHub } from "./support.js"
 
 const secret = "ghp_SuperSecretToken9876"

@@ -1,7 +1,7 @@
 import { Messages } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { FakeGitHub, type FakeBehaviour } from "../src/testing/index.js"
+import { FakeGitHub, type FakeBehaviour } from "@gittensor-pat/fake-github"
 import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 /** CONTRACT §2, one row per case, each over a real socket to the fake GitHub. */

@@ -1,8 +1,8 @@
 import { emptyTerminal, PatBroadcastSynapse, PatCheckSynapse, type TerminalInfo } from "@gittensor-pat/axon"
 import { Redacted } from "effect"
 
-// The synapse schemas decode every request body through Effect Schema's general machinery,
-// ~0.2 ms per request. These decoders read a well-formed body directly and give up
+// Effect Schema's general machinery costs several times what reading a well-formed body
+// directly does (bench/README.md, "Measured design choices"). These decoders do that and give up
 // (undefined) on anything else, so the schema, which names the wrong fields, still decides
 // every body they do not accept. Each accepted body decodes to what the schema gives (the
 // tests check that against the schema over generated bodies).

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { emptyTerminal, NonceWindow, type SynapseName } from "@gittensor-pat/axon"
+import { broadcastFields, checkFields, emptyTerminal, NonceWindow, type SynapseName } from "@gittensor-pat/axon"
 import {
   type BroadcastOutcome,
   broadcastPat,
@@ -19,7 +19,6 @@ import { logRequest } from "../ops/RequestLog.js"
 import { Overload } from "../overload/Overload.js"
 import { type AnswerHead, type AxonSelf, writeAnswer, writeRefusal } from "./answer.js"
 import { type Arrival, arrive } from "./arrival.js"
-import { broadcastFields, checkFields } from "@gittensor-pat/core"
 import { RateLimiter } from "./RateLimiter.js"
 import { type Refusal, Refusals } from "./refusals.js"
 import { type CheckedRequest, type CheckServices, checkRequest } from "./requestChecks.js"

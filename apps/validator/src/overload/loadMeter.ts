@@ -25,8 +25,8 @@ export interface LoadMeter {
 export const INITIAL_COST_MS = 3
 
 /**
- * A front-door 503 skips the body, the signature and the pipeline: measured at 175 µs of
- * CPU against ~3 ms for a served check, it counts as this share of one in the average.
+ * A front-door 503 skips the body, the signature and the pipeline, so it counts as this share
+ * of a served request in the average (its measured cost against a served check's, bench/README.md).
  */
 export const SHED_WEIGHT = 0.06
 const SAMPLE_EVERY = "100 millis"

@@ -18,7 +18,7 @@ import {
 import { type Hotkey, type Neuron, PatStore } from "@gittensor-pat/core"
 import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/fake-github"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { Context, type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
 import * as RequestLog from "../../src/ops/RequestLog.js"

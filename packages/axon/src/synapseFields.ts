@@ -1,6 +1,5 @@
+import { type BroadcastOutcome, type CheckOutcome, Messages } from "@gittensor-pat/core"
 import { Match } from "effect"
-import { Messages } from "./messages.js"
-import type { BroadcastOutcome, CheckOutcome } from "./Outcome.js"
 
 /** The response fields of a `PatCheckSynapse` (CONTRACT §4). */
 export interface CheckFields {
@@ -15,7 +14,7 @@ export interface BroadcastFields {
   readonly rejection_reason: string | null
 }
 
-/** Puts a check outcome on the wire. */
+/** Puts a check outcome on the wire as the synapse's response fields. */
 export const checkFields = (outcome: CheckOutcome): CheckFields =>
   Match.valueTags(outcome, {
     StoreUnavailable: () => ({ has_pat: false, pat_valid: null, rejection_reason: Messages.storeUnavailable }),
@@ -25,7 +24,7 @@ export const checkFields = (outcome: CheckOutcome): CheckFields =>
     Valid: () => ({ has_pat: true, pat_valid: true, rejection_reason: null })
   })
 
-/** Puts a broadcast outcome on the wire. */
+/** Puts a broadcast outcome on the wire as the synapse's response fields. */
 export const broadcastFields = (outcome: BroadcastOutcome): BroadcastFields =>
   Match.valueTags(outcome, {
     Accepted: () => ({ accepted: true, rejection_reason: null }),

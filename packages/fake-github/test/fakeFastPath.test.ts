@@ -2,8 +2,8 @@ import { once } from "node:events"
 import { connect, type Socket } from "node:net"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import { Effect, FastCheck } from "effect"
-import { makeDelayQueue } from "../src/testing/delayQueue.js"
-import { type FakeGitHubServer, startFakeGitHub } from "../src/testing/index.js"
+import { makeDelayQueue } from "../src/delayQueue.js"
+import { type FakeGitHubServer, startFakeGitHub } from "../src/index.js"
 
 let fake: FakeGitHubServer
 beforeEach(async () => {

@@ -4,7 +4,7 @@ import { type IncomingHttpHeaders, get as httpGet } from "node:http"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
-import { type FakeGitHubServer, remoteFakeGitHub, startFakeGitHub } from "../src/testing/index.js"
+import { type FakeGitHubServer, remoteFakeGitHub, startFakeGitHub } from "../src/index.js"
 
 let fake: FakeGitHubServer
 beforeEach(async () => {
@@ -129,7 +129,7 @@ describe("the fake GitHub, from plain async code", () => {
 
 describe("the fake GitHub's CLI", () => {
   it("prints its URL and serves the tokens it was told to allow", async () => {
-    const cli = fileURLToPath(new URL("../src/testing/cli.ts", import.meta.url))
+    const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
     const child = spawn(process.execPath, ["--import", "tsx", cli, "--allow", "clitok:9:cli"], {
       stdio: ["ignore", "pipe", "inherit"]
     })
