@@ -11,15 +11,16 @@ import { bundleProgram } from "./bundleProgram.mjs"
 import { stopWhenLauncherGone } from "./launcherWatch.mjs"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
+// Each program's entry, and the worker threads bundled beside it (see bundleProgram.mjs).
 const programs = {
-  validator: "apps/validator/src/main.ts",
-  miner: "apps/miner/src/main.ts",
-  demo: "apps/miner/src/demo.ts"
+  validator: { entry: "apps/validator/src/main.ts", workers: ["sr25519-worker", "chain-read-worker"] },
+  miner: { entry: "apps/miner/src/main.ts", workers: ["sr25519-worker"] },
+  demo: { entry: "apps/miner/src/demo.ts", workers: ["sr25519-worker"] }
 }
 
 const name = process.argv[2]
-const entry = programs[name]
-if (entry === undefined) {
+const program = programs[name]
+if (program === undefined) {
   process.stderr.write(`usage: node scripts/launch.mjs <${Object.keys(programs).join("|")}> [args…]\n`)
   process.exit(2)
 }
@@ -53,14 +54,16 @@ const outDir = join(root, "node_modules", ".cache", "gittensor-pat")
 const outFile = join(outDir, `${name}.mjs`)
 const stampFile = `${outFile}.stamp`
 const stamp = sourceStamp()
-const files = [outFile, join(outDir, `${name}.sr25519-worker.mjs`), stampFile]
+const files = [outFile, ...program.workers.map((worker) => join(outDir, `${name}.${worker}.mjs`)), stampFile]
 
 if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") !== stamp) {
   // Built aside, then renamed into place: programs started side by side (a test's several
   // validators) may all find the bundle stale, and none may load a file half written.
   mkdirSync(outDir, { recursive: true })
   const aside = mkdtempSync(join(outDir, `.${name}-`))
-  for (const built of await bundleProgram(join(root, entry), aside, name)) renameSync(built, join(outDir, basename(built)))
+  for (const built of await bundleProgram(join(root, program.entry), aside, name, program.workers)) {
+    renameSync(built, join(outDir, basename(built)))
+  }
   rmSync(aside, { recursive: true, force: true })
   writeFileSync(stampFile, stamp)
   // esbuild's service process is not needed again: the program's tree is this process alone.

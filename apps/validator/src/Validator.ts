@@ -1,6 +1,6 @@
 import type { HttpServerError } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
-import { type Keypair, MetagraphSnapshot, NonceWindow, type NonceWindowOptions, Sr25519Verifier } from "@gittensor-pat/axon"
+import { type Keypair, NonceWindow, type NonceWindowOptions, Sr25519Verifier } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
@@ -8,6 +8,7 @@ import { Context, type Duration, Effect, Layer } from "effect"
 import { loadHotkey } from "./cli/hotkey.js"
 import type { ServeSettings } from "./cli/settings.js"
 import * as RateLimiter from "./http/RateLimiter.js"
+import { describeMetagraph, metagraphLayer } from "./metagraph.js"
 import { type ServerAddress, serve } from "./http/Server.js"
 import * as Drain from "./ops/Drain.js"
 import * as Metrics from "./ops/Metrics.js"
@@ -63,12 +64,12 @@ export const layer = (options: ValidatorOptions): Layer.Layer<Validator, HttpSer
 
 const developmentNotice = (settings: ServeSettings, hotkey: string) =>
   Effect.logWarning(
-    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --metagraph FILE --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
-  ).pipe(Effect.annotateLogs({ hotkey, metagraph: settings.metagraphPath, pats_file: settings.patsFile }))
+    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --subtensor.network finney (or --metagraph FILE) --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
+  ).pipe(Effect.annotateLogs({ hotkey, metagraph: describeMetagraph(settings.metagraph), pats_file: settings.patsFile }))
 
 /**
  * The ports of a real validator whose hotkey is `hotkey`: GitHub over HTTP, the JSON store
- * (created empty if missing), the metagraph snapshot file (reloaded when it changes; a
+ * (created empty if missing), the metagraph the settings name (see `metagraphLayer`; a
  * snapshot that does not list `hotkey` is refused).
  */
 const ports = (settings: ServeSettings, hotkey: string) =>
@@ -77,7 +78,7 @@ const ports = (settings: ServeSettings, hotkey: string) =>
     Layer.unwrapEffect(
       Effect.as(JsonFilePatStore.ensure(settings.patsFile), JsonFilePatStore.layerNode({ path: settings.patsFile }))
     ),
-    MetagraphSnapshot.layer({ path: settings.metagraphPath, ownHotkey: hotkey })
+    metagraphLayer(settings.metagraph, hotkey)
   ).pipe(Layer.provide(NodeFileSystem.layer))
 
 // Without its threads the validator still serves, verifying on the main thread.
@@ -111,7 +112,7 @@ export const ValidatorLive = (settings: ServeSettings) =>
               url: running.url,
               hotkey: running.hotkey,
               mode: settings.development ? "development" : "production",
-              metagraph: settings.metagraphPath,
+              metagraph: describeMetagraph(settings.metagraph),
               pats_file: settings.patsFile,
               github_api_url: settings.githubApiUrl
             })

@@ -5,7 +5,7 @@ import { devMinerKey, devValidatorKey, hotkeyFile, readMetagraphSnapshot } from 
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { loadHotkey } from "../src/cli/hotkey.js"
-import { DEV_WALLET, type ServeSettings } from "../src/cli/settings.js"
+import { DEV_WALLET, MetagraphSettings, type ServeSettings } from "../src/cli/settings.js"
 import { EXAMPLE_METAGRAPH } from "../src/examples.js"
 import { tempDir } from "./support/world.js"
 
@@ -15,7 +15,7 @@ const settings = (overrides: Partial<ServeSettings>): ServeSettings => ({
   port: 8091,
   wallet: DEV_WALLET,
   devWallet: true,
-  metagraphPath: EXAMPLE_METAGRAPH,
+  metagraph: MetagraphSettings.File({ path: EXAMPLE_METAGRAPH }),
   githubApiUrl: "https://api.github.com",
   patsFile: "data/miner_pats.json",
   maxConcurrency: 2048,

@@ -15,6 +15,7 @@ export {
 } from "./Keypair.js"
 export * from "./MetagraphSnapshot.js"
 export * from "./NonceWindow.js"
+export * from "./ReloadingMetagraph.js"
 export * from "./signature.js"
 export * from "./Sr25519Verifier.js"
 export * from "./ss58.js"

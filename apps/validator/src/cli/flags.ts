@@ -1,8 +1,9 @@
 import { Options } from "@effect/cli"
+import { type ChainFlags, chainFlags } from "@gittensor-pat/subtensor-adapter/flags"
 import type { LogLevel, Option } from "effect"
 
 /** The `serve` flags as typed, before environment variables and development defaults. */
-export interface ServeFlags {
+export interface ServeFlags extends ChainFlags {
   readonly port: Option.Option<number>
   readonly host: Option.Option<string>
   readonly walletName: Option.Option<string>
@@ -14,6 +15,7 @@ export interface ServeFlags {
   readonly maxConcurrency: number
   readonly rateLimit: number
   readonly logLevel: LogLevel.Literal
+  readonly metagraphRefresh: Option.Option<string>
 }
 
 const LOG_LEVELS = ["All", "Trace", "Debug", "Info", "Warning", "Error", "Fatal", "None"] as const
@@ -30,7 +32,7 @@ export const serveFlags = {
   walletName: optional(Options.text("wallet.name"), "Bittensor wallet (coldkey) name whose hotkey signs as this validator (default: default)."),
   walletHotkey: optional(Options.text("wallet.hotkey"), "Hotkey name inside the wallet (default: default). The file read is <wallet.path>/<wallet.name>/hotkeys/<wallet.hotkey>."),
   walletPath: optional(Options.text("wallet.path"), "Folder of Bittensor wallets (default ~/.bittensor/wallets)."),
-  metagraph: optional(Options.text("metagraph"), "Metagraph snapshot JSON (CONTRACT §8; reloaded when it changes; env GITTENSOR_METAGRAPH_FILE). Without it the server runs in development mode on examples/metagraph.json."),
+  metagraph: optional(Options.text("metagraph"), "Metagraph snapshot JSON (CONTRACT §8; reloaded when it changes; env GITTENSOR_METAGRAPH_FILE). With --subtensor.network or --subtensor.chain_endpoint, the fallback when a chain read fails. Without either the server runs in development mode on examples/metagraph.json."),
   githubApiUrl: optional(Options.text("github-api-url"), "GitHub API base URL (default https://api.github.com; env GITTENSOR_GITHUB_API_URL)."),
   patsFile: optional(Options.text("pats-file"), "The PAT store shared with the Python validator (default data/miner_pats.json; env GITTENSOR_MINER_PATS_FILE)."),
   maxConcurrency: Options.integer("max-concurrency").pipe(
@@ -45,5 +47,13 @@ export const serveFlags = {
     Options.withDescription("Lowest level of the JSON log lines written to stdout."),
     Options.withDefault("info" as const),
     Options.map((level) => LOG_LEVELS.find((l) => l.toLowerCase() === level) ?? "Info")
+  ),
+  // The metagraph from the chain (CONTRACT §9).
+  ...chainFlags(
+    "read at start and every --metagraph-refresh; with neither this nor --subtensor.chain_endpoint, the metagraph is --metagraph's file, or development mode's"
+  ),
+  metagraphRefresh: optional(
+    Options.text("metagraph-refresh"),
+    "How often the metagraph is read again from the chain, such as 90s, 5m or 1h (default 5m, at least 12s: a block)."
   )
 }

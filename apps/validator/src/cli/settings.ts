@@ -1,4 +1,7 @@
-import { Config, Data, Effect, type LogLevel, Option } from "effect"
+import { durationTextExample, parseDurationText } from "@gittensor-pat/core"
+import { chainNamed, chainRead } from "@gittensor-pat/subtensor-adapter/flags"
+import type { ChainTarget } from "@gittensor-pat/subtensor-adapter/networks"
+import { Config, Data, Duration, Effect, Either, type LogLevel, Option } from "effect"
 import { EXAMPLE_METAGRAPH } from "../examples.js"
 import type { ServeFlags } from "./flags.js"
 
@@ -10,9 +13,32 @@ export interface WalletLocation {
 }
 
 /**
+ * Where the metagraph comes from (CONTRACT §9): a snapshot file, or the chain, read every
+ * `refresh`, with a snapshot file as the fallback when a read fails.
+ */
+export type MetagraphSettings = Data.TaggedEnum<{
+  File: { readonly path: string }
+  Chain: {
+    readonly target: ChainTarget
+    readonly netuid: number
+    readonly refresh: Duration.Duration
+    readonly fallback: Option.Option<string>
+  }
+}>
+
+/** Constructors and matchers of `MetagraphSettings`. */
+export const MetagraphSettings = Data.taggedEnum<MetagraphSettings>()
+
+/** How often a chain-read metagraph is read again, unless `--metagraph-refresh` says otherwise. */
+export const DEFAULT_METAGRAPH_REFRESH = Duration.minutes(5)
+
+// Reading more often than blocks are made (12 s) would read the same block again.
+const SHORTEST_METAGRAPH_REFRESH = Duration.seconds(12)
+
+/**
  * Everything `serve` needs, flags and environment merged. `development` is true when no
- * metagraph was given: the server then runs on loopback with a generated dev hotkey and
- * the example metagraph.
+ * metagraph was given (no file, no chain): the server then runs on loopback with a
+ * generated dev hotkey and the example metagraph.
  */
 export interface ServeSettings {
   readonly development: boolean
@@ -21,7 +47,7 @@ export interface ServeSettings {
   readonly wallet: WalletLocation
   /** The wallet is the generated development one: written on first use if missing. */
   readonly devWallet: boolean
-  readonly metagraphPath: string
+  readonly metagraph: MetagraphSettings
   readonly githubApiUrl: string
   readonly patsFile: string
   readonly maxConcurrency: number
@@ -59,6 +85,34 @@ const envPort: Effect.Effect<Option.Option<number>, UsageError> = Effect.flatMap
 const check = (ok: boolean, detail: string): Effect.Effect<void, UsageError> =>
   ok ? Effect.void : Effect.fail(new UsageError({ detail }))
 
+const refreshOf = (text: string): Either.Either<Duration.Duration, string> =>
+  Option.match(parseDurationText(text), {
+    onNone: () => Either.left(`--metagraph-refresh needs a duration ${durationTextExample} (got '${text}').`),
+    onSome: (duration) =>
+      Duration.lessThan(duration, SHORTEST_METAGRAPH_REFRESH)
+        ? Either.left(
+            `--metagraph-refresh must be at least ${Duration.format(SHORTEST_METAGRAPH_REFRESH)} (got '${text}'): the chain makes a block every 12 s.`
+          )
+        : Either.right(duration)
+  })
+
+/** The metagraph the flags and `file` (flag or environment) name; the example file when none. */
+const metagraphOf = (flags: ServeFlags, file: Option.Option<string>): Either.Either<MetagraphSettings, string> => {
+  if (!chainNamed(flags)) {
+    return Option.isSome(flags.metagraphRefresh)
+      ? Either.left("--metagraph-refresh applies to a metagraph read from the chain: add --subtensor.network or --subtensor.chain_endpoint.")
+      : Either.right(MetagraphSettings.File({ path: Option.getOrElse(file, () => EXAMPLE_METAGRAPH) }))
+  }
+  return Either.gen(function* () {
+    const { target, netuid } = yield* chainRead(flags)
+    const refresh = yield* Option.match(flags.metagraphRefresh, {
+      onNone: () => Either.right(DEFAULT_METAGRAPH_REFRESH),
+      onSome: refreshOf
+    })
+    return MetagraphSettings.Chain({ target, netuid, refresh, fallback: file })
+  })
+}
+
 /** Merges flags (which win), environment variables and defaults (CONTRACT §9). */
 export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings, UsageError> =>
   Effect.gen(function* () {
@@ -70,8 +124,9 @@ export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings,
       })
     )
     const port = Option.isSome(flags.port) ? flags.port.value : Option.getOrElse(yield* envPort, () => 8091)
-    const metagraph = Option.orElse(flags.metagraph, () => envValues.metagraph)
-    const development = Option.isNone(metagraph)
+    const file = Option.orElse(flags.metagraph, () => envValues.metagraph)
+    const metagraph = yield* Either.mapLeft(metagraphOf(flags, file), (detail) => new UsageError({ detail }))
+    const development = Option.isNone(file) && metagraph._tag === "File"
     const walletGiven =
       Option.isSome(flags.walletName) || Option.isSome(flags.walletHotkey) || Option.isSome(flags.walletPath)
     const devWallet = development && !walletGiven
@@ -86,7 +141,7 @@ export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings,
         hotkey: Option.getOrElse(flags.walletHotkey, () => walletDefaults.hotkey)
       },
       devWallet,
-      metagraphPath: Option.getOrElse(metagraph, () => EXAMPLE_METAGRAPH),
+      metagraph,
       githubApiUrl: Option.getOrElse(
         Option.orElse(flags.githubApiUrl, () => envValues.githubApiUrl),
         () => "https://api.github.com"

@@ -9,6 +9,7 @@ import { storeReport } from "./storeReport.js"
 
 interface MetagraphFreshness {
   readonly ageSeconds: number
+  readonly source: string | null
   readonly block: number | null
   readonly lastError: string | null
 }
@@ -17,10 +18,11 @@ interface MetagraphFreshness {
 const freshness = (now: number): Effect.Effect<MetagraphFreshness> =>
   Effect.flatMap(Effect.serviceOption(MetagraphStatus), (status) =>
     Option.match(status, {
-      onNone: (): Effect.Effect<MetagraphFreshness> => Effect.succeed({ ageSeconds: 0, block: null, lastError: null }),
+      onNone: (): Effect.Effect<MetagraphFreshness> => Effect.succeed({ ageSeconds: 0, source: null, block: null, lastError: null }),
       onSome: ({ health }) =>
         Effect.map(health, (h) => ({
           ageSeconds: Math.max(0, (now - h.loadedAt) / 1_000),
+          source: h.source,
           block: h.block,
           lastError: Option.getOrNull(h.lastError)
         }))
@@ -29,8 +31,8 @@ const freshness = (now: number): Effect.Effect<MetagraphFreshness> =>
 
 /**
  * `GET /healthz`: 200 when the store is readable and writable (see `storeReport`) and the
- * metagraph has neurons, 503 otherwise; the body says which and why, the metagraph's age,
- * and the load.
+ * metagraph has neurons, 503 otherwise; the body says which and why, where the metagraph
+ * comes from, its block and age, and the load.
  */
 export const healthz = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
@@ -47,6 +49,7 @@ export const healthz = Effect.gen(function* () {
       metagraph: {
         loaded: neurons > 0,
         neurons,
+        source: metagraph.source,
         block: metagraph.block,
         age_seconds: Math.round(metagraph.ageSeconds),
         last_reload_error: metagraph.lastError
