@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, FastCheck as fc, Logger, TestClock } from "effect"
+import { Effect, Equal, FastCheck as fc, FiberRef, HashSet, Logger, TestClock } from "effect"
 import * as Log from "../src/ops/Log.js"
 import * as RequestLog from "../src/ops/RequestLog.js"
 
@@ -147,6 +147,20 @@ describe("request log", () => {
       assert.strictEqual(records.length, 1)
       assert.deepInclude(records[0], { level: "INFO", message: ["request"] })
       assert.deepInclude(records[0]!.annotations, { uid: 4, pat: "***WXYZ", outcome: "valid" })
+    }))
+
+  it.effect("while its scope lasts it is the one logger (Effect's default and runMain's pretty one out); then they are back", () =>
+    Effect.gen(function* () {
+      const loggers = FiberRef.get(FiberRef.currentLoggers)
+      const start = HashSet.make(Logger.defaultLogger, Logger.prettyLoggerDefault)
+      yield* Effect.gen(function* () {
+        const inside = yield* Effect.provide(loggers, jsonLog(() => {}))
+        assert.strictEqual(HashSet.size(inside), 1)
+        assert.isFalse(HashSet.has(inside, Logger.defaultLogger) || HashSet.has(inside, Logger.prettyLoggerDefault))
+        // Provided again and again, it leaves no logger behind.
+        for (let n = 0; n < 3; n++) yield* Effect.provide(Effect.logInfo("once"), jsonLog(() => {}))
+        assert.isTrue(Equal.equals(yield* loggers, start))
+      }).pipe(Effect.locally(FiberRef.currentLoggers, start))
     }))
 
   it.effect.prop(

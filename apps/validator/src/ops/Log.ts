@@ -17,7 +17,8 @@ const stdout = (chunk: string): void => {
 }
 
 /**
- * The validator's one logger, in place of Effect's default: every record (request lines
+ * The validator's one logger, in place of Effect's default (and of the pretty one that
+ * `runMain` installs unless told not to): every record (request lines
  * included) formatted as `format` and written in batches, one write per `window`, because
  * a write to stdout is a system call and one per request line cost more than the line.
  * Whatever is pending is written when the layer is released, so a drain's last lines reach
@@ -33,7 +34,9 @@ export const layer = (options: LogOptions): Layer.Layer<never> => {
   return Layer.scopedDiscard(
     Effect.flatMap(batched, (logger) =>
       Effect.zipRight(
-        Effect.locallyScopedWith(FiberRef.currentLoggers, (loggers) => HashSet.add(HashSet.remove(loggers, Logger.defaultLogger), logger)),
+        Effect.locallyScopedWith(FiberRef.currentLoggers, (loggers) =>
+          HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
+        ),
         Effect.locallyScoped(FiberRef.currentMinimumLogLevel, LogLevel.fromLiteral(options.level))
       )
     )
