@@ -17,12 +17,11 @@ const stdout = (chunk: string): void => {
 }
 
 /**
- * The validator's one logger, in place of Effect's default (and of the pretty one that
- * `runMain` installs unless told not to): every record (request lines
- * included) formatted as `format` and written in batches, one write per `window`, because
- * a write to stdout is a system call and one per request line cost more than the line.
- * Whatever is pending is written when the layer is released, so a drain's last lines reach
- * stdout.
+ * The validator's one logger, in place of Effect's default (and of the pretty one `runMain`
+ * installs unless told not to): every record, request lines included, formatted as `format`
+ * and written in batches, one write per `window`, because a write to stdout is a system call
+ * and one per request line cost more than the line. Whatever is pending is written when the
+ * layer is released, so a drain's last lines reach stdout.
  */
 export const layer = (options: LogOptions): Layer.Layer<never> => {
   const write = options.write ?? stdout
