@@ -11,7 +11,6 @@ import * as RateLimiter from "./http/RateLimiter.js"
 import { describeMetagraph, metagraphLayer } from "./metagraph.js"
 import { type ServerAddress, serve } from "./http/Server.js"
 import * as Drain from "./ops/Drain.js"
-import * as Log from "./ops/Log.js"
 import * as Metrics from "./ops/Metrics.js"
 import * as ObservedGitHub from "./ops/ObservedGitHub.js"
 import * as Overload from "./overload/Overload.js"
@@ -91,8 +90,8 @@ const verifierThreads = Layer.catchAll(Sr25519Verifier.layer(), (error) =>
 /**
  * `validator serve` as one layer: the hotkey from its wallet, the ports the settings name,
  * the verifier threads, and the validator over them, until the layer is released
- * (SIGINT/SIGTERM), when it drains. Every record goes through the one logger of the
- * settings' format and level, built first so released last: the drain's lines are written.
+ * (SIGINT/SIGTERM), when it drains. It logs through the logger in context (`main.ts`
+ * provides the one of the settings' format and level).
  */
 export const ValidatorLive = (settings: ServeSettings) =>
   Layer.unwrapEffect(
@@ -125,4 +124,4 @@ export const ValidatorLive = (settings: ServeSettings) =>
         Layer.provide(Layer.mergeAll(ports(settings, keypair.address), verifierThreads))
       )
     })
-  ).pipe(Layer.provide(Log.layer({ format: settings.logFormat, level: settings.logLevel })))
+  )
