@@ -51,56 +51,30 @@ export class Metrics extends Context.Tag("@gittensor-pat/validator/Metrics")<
 export const make: Effect.Effect<Metrics["Type"]> = Effect.sync(() => {
   const registry = new Registry()
   const registers = [registry]
-  const buckets = [...LATENCY_BUCKETS]
-  const requests = new Counter({
-    name: "gittensor_pat_requests_total",
-    help: "Requests answered, by synapse and outcome category.",
-    labelNames: ["synapse", "outcome"] as const,
-    registers
-  })
-  const requestSeconds = new Histogram({
-    name: "gittensor_pat_request_duration_seconds",
-    help: "Time from request to answer, by synapse.",
-    labelNames: ["synapse"] as const,
-    buckets,
-    registers
-  })
-  const github = new Counter({
-    name: "gittensor_pat_github_calls_total",
-    help: "GitHub calls, by endpoint and outcome kind.",
-    labelNames: ["endpoint", "kind"] as const,
-    registers
-  })
-  const githubSeconds = new Histogram({
-    name: "gittensor_pat_github_call_duration_seconds",
-    help: "GitHub call latency (retries included), by endpoint.",
-    labelNames: ["endpoint"] as const,
-    buckets,
-    registers
-  })
-  const shed = new Counter({
-    name: "gittensor_pat_shed_total",
-    help: "Requests refused with 503 because they could not start before their deadline.",
-    registers
-  })
-  const limited = new Counter({
-    name: "gittensor_pat_rate_limited_total",
-    help: "Requests refused with 429 by the per-hotkey rate limit.",
-    registers
-  })
-  const onMain = new Counter({
-    name: "gittensor_pat_verify_main_thread_total",
-    help: "Signatures checked on the main thread because the verifier threads could not, by reason (a steady rise means the threads are not helping).",
-    labelNames: ["reason"] as const,
-    registers
-  })
-  const running = new Gauge({ name: "gittensor_pat_requests_running", help: "Pipelines running now.", registers })
-  const waiting = new Gauge({ name: "gittensor_pat_requests_waiting", help: "Requests waiting for a slot.", registers })
-  const metagraphAge = new Gauge({
-    name: "gittensor_pat_metagraph_age_seconds",
-    help: "Seconds since the metagraph snapshot was loaded.",
-    registers
-  })
+  const counter = <L extends string>(name: string, help: string, labelNames: ReadonlyArray<L> = []) =>
+    new Counter({ name, help, labelNames, registers })
+  const latency = <L extends string>(name: string, help: string, label: L) =>
+    new Histogram({ name, help, labelNames: [label], buckets: [...LATENCY_BUCKETS], registers })
+  const gauge = (name: string, help: string) => new Gauge({ name, help, registers })
+
+  const requests = counter("gittensor_pat_requests_total", "Requests answered, by synapse and outcome category.", ["synapse", "outcome"])
+  const requestSeconds = latency("gittensor_pat_request_duration_seconds", "Time from request to answer, by synapse.", "synapse")
+  const github = counter("gittensor_pat_github_calls_total", "GitHub calls, by endpoint and outcome kind.", ["endpoint", "kind"])
+  const githubSeconds = latency(
+    "gittensor_pat_github_call_duration_seconds",
+    "GitHub call latency (retries included), by endpoint.",
+    "endpoint"
+  )
+  const shed = counter("gittensor_pat_shed_total", "Requests refused with 503 because they could not start before their deadline.")
+  const limited = counter("gittensor_pat_rate_limited_total", "Requests refused with 429 by the per-hotkey rate limit.")
+  const onMain = counter(
+    "gittensor_pat_verify_main_thread_total",
+    "Signatures checked on the main thread because the verifier threads could not, by reason (a steady rise means the threads are not helping).",
+    ["reason"]
+  )
+  const running = gauge("gittensor_pat_requests_running", "Pipelines running now.")
+  const waiting = gauge("gittensor_pat_requests_waiting", "Requests waiting for a slot.")
+  const metagraphAge = gauge("gittensor_pat_metagraph_age_seconds", "Seconds since the metagraph snapshot was loaded.")
 
   return Metrics.of({
     request: (synapse, outcome, seconds) =>
