@@ -13,7 +13,6 @@ import { type ServerAddress, serve } from "./http/Server.js"
 import * as Drain from "./ops/Drain.js"
 import * as Metrics from "./ops/Metrics.js"
 import * as ObservedGitHub from "./ops/ObservedGitHub.js"
-import * as RequestLog from "./ops/RequestLog.js"
 import * as Overload from "./overload/Overload.js"
 
 /** How a validator serves. */
@@ -91,7 +90,8 @@ const verifierThreads = Layer.catchAll(Sr25519Verifier.layer(), (error) =>
 /**
  * `validator serve` as one layer: the hotkey from its wallet, the ports the settings name,
  * the verifier threads, and the validator over them, until the layer is released
- * (SIGINT/SIGTERM), when it drains.
+ * (SIGINT/SIGTERM), when it drains. It logs through the logger in context (`main.ts`
+ * provides the one of the settings' format and level).
  */
 export const ValidatorLive = (settings: ServeSettings) =>
   Layer.unwrapEffect(
@@ -119,11 +119,9 @@ export const ValidatorLive = (settings: ServeSettings) =>
           )
         )
       )
-      // The request log is built before the server, so released after it: the last lines are written.
       return announce.pipe(
         Layer.provide(validator),
-        Layer.provide(Layer.mergeAll(ports(settings, keypair.address), verifierThreads)),
-        Layer.provide(RequestLog.layerStdout)
+        Layer.provide(Layer.mergeAll(ports(settings, keypair.address), verifierThreads))
       )
     })
   )

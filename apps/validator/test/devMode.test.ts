@@ -21,6 +21,7 @@ const settings = (overrides: Partial<ServeSettings>): ServeSettings => ({
   maxConcurrency: 2048,
   rateLimit: 30,
   logLevel: "Info",
+  logFormat: "json",
   ...overrides
 })
 

@@ -5,7 +5,8 @@ import { ConfigProvider, Duration, Effect, Either, Exit, Option, Ref } from "eff
 import { serveCommand, validatorCli } from "../src/Cli.js"
 import type { ChainTarget } from "@gittensor-pat/subtensor-adapter/networks"
 import { exitCodeOf } from "../src/cli/exitCode.js"
-import { DEV_WALLET, MetagraphSettings, type ServeSettings, type UsageError } from "../src/cli/settings.js"
+import type { ServeFlags } from "../src/cli/flags.js"
+import { DEV_WALLET, defaultLogFormat, MetagraphSettings, resolveSettings, type ServeSettings, type UsageError } from "../src/cli/settings.js"
 import { EXAMPLE_METAGRAPH } from "../src/examples.js"
 
 // Runs `validator serve <args>` with `env` as the only environment and returns what serve got.
@@ -22,6 +23,26 @@ const parse = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
 
 const settingsOf = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Effect.map(parse(args, env), ({ settings }) => Option.getOrThrow(settings))
+
+// `serve` typed with no flag at all, as the CLI hands it over.
+const noFlags: ServeFlags = {
+  port: Option.none(),
+  host: Option.none(),
+  walletName: Option.none(),
+  walletHotkey: Option.none(),
+  walletPath: Option.none(),
+  metagraph: Option.none(),
+  githubApiUrl: Option.none(),
+  patsFile: Option.none(),
+  maxConcurrency: 2048,
+  rateLimit: 30,
+  logLevel: "Info",
+  logFormat: Option.none(),
+  network: Option.none(),
+  chainEndpoint: Option.none(),
+  netuid: 74,
+  metagraphRefresh: Option.none()
+}
 
 describe("serve settings (CONTRACT §9)", () => {
   it.effect("no flags on a fresh clone: development mode on loopback with the dev wallet and the example metagraph", () =>
@@ -55,7 +76,8 @@ describe("serve settings (CONTRACT §9)", () => {
       const s = yield* settingsOf([
         "--port", "9001", "--host", "10.0.0.1", "--wallet.name", "w", "--wallet.hotkey", "h",
         "--wallet.path", "/keys", "--metagraph", "m.json", "--github-api-url", "http://127.0.0.1:1",
-        "--pats-file", "p.json", "--max-concurrency", "16", "--rate-limit", "0", "--log-level", "warning"
+        "--pats-file", "p.json", "--max-concurrency", "16", "--rate-limit", "0", "--log-level", "warning",
+        "--log-format", "pretty"
       ])
       assert.deepStrictEqual(s, {
         development: false,
@@ -68,7 +90,8 @@ describe("serve settings (CONTRACT §9)", () => {
         patsFile: "p.json",
         maxConcurrency: 16,
         rateLimit: 0,
-        logLevel: "Warning"
+        logLevel: "Warning",
+        logFormat: "pretty"
       })
     }))
 
@@ -106,6 +129,19 @@ describe("serve settings (CONTRACT §9)", () => {
       assert.strictEqual((yield* settingsOf([], { GITTENSOR_MINER_PATS_FILE: "" })).patsFile, "data/miner_pats.json")
     }))
 
+  it.effect("the log format: JSON lines unless stdout is a terminal, whatever --log-format says wins", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(defaultLogFormat(false), "json")
+      assert.strictEqual(defaultLogFormat(true), "pretty")
+      assert.strictEqual((yield* settingsOf([])).logFormat, defaultLogFormat(process.stdout.isTTY === true))
+      assert.strictEqual((yield* settingsOf(["--log-format", "json"])).logFormat, "json")
+      assert.strictEqual((yield* settingsOf(["--log-format", "pretty"])).logFormat, "pretty")
+      assert.strictEqual((yield* resolveSettings({ ...noFlags, logFormat: Option.some("json" as const) }, true)).logFormat, "json")
+      assert.strictEqual((yield* resolveSettings(noFlags, true)).logFormat, "pretty")
+      assert.strictEqual((yield* resolveSettings(noFlags, false)).logFormat, "json")
+      assert.strictEqual((yield* resolveSettings({ ...noFlags, logFormat: Option.some("pretty" as const) }, false)).logFormat, "pretty")
+    }))
+
   it.effect("wallet flags in development mode replace the dev wallet", () =>
     Effect.gen(function* () {
       const s = yield* settingsOf(["--wallet.name", "mine"])
@@ -121,7 +157,8 @@ describe("serve settings (CONTRACT §9)", () => {
     [["--github-api-url", "ftp://x"], {}],
     [["--port", "abc"], {}],
     [[], { GITTENSOR_AXON_PORT: "eighty" }],
-    [["--no-such-flag"], {}]
+    [["--no-such-flag"], {}],
+    [["--log-format", "xml"], {}]
   ] as const) {
     it.effect(`bad usage is refused: ${[...args].join(" ")} ${JSON.stringify(env_)}`, () =>
       Effect.gen(function* () {
@@ -136,7 +173,8 @@ describe("serve settings (CONTRACT §9)", () => {
     for (const flag of [
       "--port", "--host", "--wallet.name", "--wallet.hotkey", "--wallet.path", "--metagraph",
       "--github-api-url", "--pats-file", "--max-concurrency", "--rate-limit", "--log-level",
-      "--subtensor.network", "--subtensor.chain_endpoint", "--netuid", "--metagraph-refresh"
+      "--subtensor.network", "--subtensor.chain_endpoint", "--netuid", "--metagraph-refresh",
+      "--log-format"
     ]) {
       assert.include(help, flag)
     }

@@ -16,6 +16,7 @@ export interface ServeFlags extends ChainFlags {
   readonly rateLimit: number
   readonly logLevel: LogLevel.Literal
   readonly metagraphRefresh: Option.Option<string>
+  readonly logFormat: Option.Option<"json" | "pretty">
 }
 
 const LOG_LEVELS = ["All", "Trace", "Debug", "Info", "Warning", "Error", "Fatal", "None"] as const
@@ -44,7 +45,7 @@ export const serveFlags = {
     Options.withDefault(30)
   ),
   logLevel: Options.choice("log-level", ["all", "trace", "debug", "info", "warning", "error", "fatal", "none"]).pipe(
-    Options.withDescription("Lowest level of the JSON log lines written to stdout."),
+    Options.withDescription("Lowest level of the log records written to stdout (each request's line is Info)."),
     Options.withDefault("info" as const),
     Options.map((level) => LOG_LEVELS.find((l) => l.toLowerCase() === level) ?? "Info")
   ),
@@ -55,5 +56,9 @@ export const serveFlags = {
   metagraphRefresh: optional(
     Options.text("metagraph-refresh"),
     "How often the metagraph is read again from the chain, such as 90s, 5m or 1h (default 5m, at least 12s: a block)."
+  ),
+  logFormat: optional(
+    Options.choice("log-format", ["json", "pretty"]),
+    "How log records are written to stdout: json (one JSON object per line) or pretty (one readable line per record). Default: pretty when stdout is a terminal, json otherwise."
   )
 }

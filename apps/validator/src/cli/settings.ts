@@ -53,6 +53,7 @@ export interface ServeSettings {
   readonly maxConcurrency: number
   readonly rateLimit: number
   readonly logLevel: LogLevel.Literal
+  readonly logFormat: "json" | "pretty"
 }
 
 /** A flag or environment value that cannot be used (exit code 2). */
@@ -113,8 +114,14 @@ const metagraphOf = (flags: ServeFlags, file: Option.Option<string>): Either.Eit
   })
 }
 
+/** The log format when none is asked for: readable on a terminal, JSON lines for whatever reads a pipe or file. */
+export const defaultLogFormat = (stdoutIsTerminal: boolean): "json" | "pretty" => (stdoutIsTerminal ? "pretty" : "json")
+
 /** Merges flags (which win), environment variables and defaults (CONTRACT §9). */
-export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings, UsageError> =>
+export const resolveSettings = (
+  flags: ServeFlags,
+  stdoutIsTerminal: boolean = process.stdout.isTTY === true
+): Effect.Effect<ServeSettings, UsageError> =>
   Effect.gen(function* () {
     const envValues = yield* Effect.orDie(
       Config.all({
@@ -152,7 +159,8 @@ export const resolveSettings = (flags: ServeFlags): Effect.Effect<ServeSettings,
       ),
       maxConcurrency: flags.maxConcurrency,
       rateLimit: flags.rateLimit,
-      logLevel: flags.logLevel
+      logLevel: flags.logLevel,
+      logFormat: Option.getOrElse(flags.logFormat, () => defaultLogFormat(stdoutIsTerminal))
     }
     yield* check(
       Number.isInteger(settings.port) && settings.port >= 0 && settings.port <= 65_535,

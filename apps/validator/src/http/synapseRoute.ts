@@ -6,7 +6,7 @@ import {
   type CheckOutcome,
   checkPat,
   Deadline,
-  type GitHub,
+  GitHub,
   maskPat,
   Metagraph,
   type PatStore
@@ -14,7 +14,7 @@ import {
 import { Cause, Effect, Exit, FiberId, Option, Runtime } from "effect"
 import { Drain } from "../ops/Drain.js"
 import { Metrics, type RequestOutcome } from "../ops/Metrics.js"
-import { currentTimings, type GitHubTimings } from "../ops/ObservedGitHub.js"
+import { ObservedGitHub } from "../ops/ObservedGitHub.js"
 import { logRequest } from "../ops/RequestLog.js"
 import { Overload } from "../overload/Overload.js"
 import { type AnswerHead, type AxonSelf, writeAnswer, writeRefusal } from "./answer.js"
@@ -38,7 +38,7 @@ export type SynapseServices =
   | Overload
   | Metrics
   | Drain
-  | GitHub
+  | ObservedGitHub
   | PatStore
 
 /** A pipeline's result, as it is answered and counted. */
@@ -125,6 +125,7 @@ export const makeSynapseRoute = (options: SynapseRouteOptions): Effect.Effect<Sy
     const overload = yield* Overload
     const metrics = yield* Metrics
     const drain = yield* Drain
+    const github = yield* ObservedGitHub
     const checks: CheckServices = {
       axonHotkey: options.self.hotkey,
       rateLimit: options.rateLimit,
@@ -134,7 +135,7 @@ export const makeSynapseRoute = (options: SynapseRouteOptions): Effect.Effect<Sy
     }
 
     const serve = (arrival: Arrival, request: IncomingMessage, response: ServerResponse) => {
-      const timings: GitHubTimings = {}
+      const observed = github.forRequest()
       const finish = (ending: Ending) => {
         const seconds = (performance.now() - arrival.startedMs) / 1_000
         // A body whose time ran out is answered and its connection closed: nothing more is waited for on it.
@@ -150,7 +151,7 @@ export const makeSynapseRoute = (options: SynapseRouteOptions): Effect.Effect<Sy
             pat: ending.pat,
             uid: caller?.uid,
             hotkey: arrival.hotkey,
-            githubMs: timings,
+            githubMs: observed.timings,
             totalMs: seconds * 1_000
           })
         )
@@ -170,8 +171,9 @@ export const makeSynapseRoute = (options: SynapseRouteOptions): Effect.Effect<Sy
         write: (close) =>
           writeAnswer(response, options.self, SUCCESS, (axon) => synapseJson(done, { ...emptyTerminal, ...axon }), arrival.startedMs, close)
       })
+      // The pipeline calls GitHub through this request's view of it, which times each call for its line.
       const admitted = (checked: CheckedRequest) =>
-        overload.run(checked.caller.stake, arrival.deadline, (deadline) => pipeline(checked, deadline)).pipe(
+        overload.run(checked.caller.stake, arrival.deadline, (deadline) => Effect.provideService(pipeline(checked, deadline), GitHub, observed.github)).pipe(
           Effect.catchTag("OverloadShedError", () => Effect.zipRight(metrics.shed, Effect.fail(Refusals.shed)))
         )
       const checked = drain.isDraining() ? Effect.fail(Refusals.shuttingDown) : checkRequest(arrival, request, checks)
@@ -186,7 +188,6 @@ export const makeSynapseRoute = (options: SynapseRouteOptions): Effect.Effect<Sy
             })
           )
       }).pipe(
-        Effect.locally(currentTimings, timings),
         // The caller hung up: nothing to answer, but the request still gets its line and count.
         Effect.onInterrupt(() =>
           finish({

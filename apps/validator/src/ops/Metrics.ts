@@ -1,5 +1,5 @@
 import { Context, Effect, Layer } from "effect"
-import { Counter, gauge, Histogram } from "./prometheus.js"
+import { Counter, Gauge, Histogram, Registry } from "prom-client"
 
 /**
  * What a request ended as: a pipeline outcome category, the HTTP status that refused it, or
@@ -39,59 +39,64 @@ export class Metrics extends Context.Tag("@gittensor-pat/validator/Metrics")<
     readonly rateLimited: Effect.Effect<void>
     /** A signature checked on the main thread because the verifier pool could not (why: its error's reason, or `timeout`). */
     readonly verifiedOnMainThread: (reason: string) => Effect.Effect<void>
+    /** The text exposition, the gauges read now. */
     readonly render: (gauges: MetricsGauges) => Effect.Effect<string>
   }
 >() {}
 
-/** A fresh registry: each validator (and each test) counts on its own. */
+/**
+ * A fresh registry: each validator (and each test) counts on its own, so nothing is
+ * registered in prom-client's global one.
+ */
 export const make: Effect.Effect<Metrics["Type"]> = Effect.sync(() => {
-  const requests = new Counter("gittensor_pat_requests_total", "Requests answered, by synapse and outcome category.")
-  const requestSeconds = new Histogram(
-    "gittensor_pat_request_duration_seconds",
-    "Time from request to answer, by synapse.",
-    LATENCY_BUCKETS
-  )
-  const github = new Counter("gittensor_pat_github_calls_total", "GitHub calls, by endpoint and outcome kind.")
-  const githubSeconds = new Histogram(
+  const registry = new Registry()
+  const registers = [registry]
+  const counter = <L extends string>(name: string, help: string, labelNames: ReadonlyArray<L> = []) =>
+    new Counter({ name, help, labelNames, registers })
+  const latency = <L extends string>(name: string, help: string, label: L) =>
+    new Histogram({ name, help, labelNames: [label], buckets: [...LATENCY_BUCKETS], registers })
+  const gauge = (name: string, help: string) => new Gauge({ name, help, registers })
+
+  const requests = counter("gittensor_pat_requests_total", "Requests answered, by synapse and outcome category.", ["synapse", "outcome"])
+  const requestSeconds = latency("gittensor_pat_request_duration_seconds", "Time from request to answer, by synapse.", "synapse")
+  const github = counter("gittensor_pat_github_calls_total", "GitHub calls, by endpoint and outcome kind.", ["endpoint", "kind"])
+  const githubSeconds = latency(
     "gittensor_pat_github_call_duration_seconds",
     "GitHub call latency (retries included), by endpoint.",
-    LATENCY_BUCKETS
+    "endpoint"
   )
-  const shed = new Counter("gittensor_pat_shed_total", "Requests refused with 503 because they could not start before their deadline.")
-  const limited = new Counter("gittensor_pat_rate_limited_total", "Requests refused with 429 by the per-hotkey rate limit.")
-  const onMain = new Counter(
+  const shed = counter("gittensor_pat_shed_total", "Requests refused with 503 because they could not start before their deadline.")
+  const limited = counter("gittensor_pat_rate_limited_total", "Requests refused with 429 by the per-hotkey rate limit.")
+  const onMain = counter(
     "gittensor_pat_verify_main_thread_total",
-    "Signatures checked on the main thread because the verifier threads could not, by reason (a steady rise means the threads are not helping)."
+    "Signatures checked on the main thread because the verifier threads could not, by reason (a steady rise means the threads are not helping).",
+    ["reason"]
   )
+  const running = gauge("gittensor_pat_requests_running", "Pipelines running now.")
+  const waiting = gauge("gittensor_pat_requests_waiting", "Requests waiting for a slot.")
+  const metagraphAge = gauge("gittensor_pat_metagraph_age_seconds", "Seconds since the metagraph snapshot was loaded.")
 
   return Metrics.of({
     request: (synapse, outcome, seconds) =>
       Effect.sync(() => {
-        requests.inc([["synapse", synapse], ["outcome", outcome]])
-        requestSeconds.observe([["synapse", synapse]], seconds)
+        requests.inc({ synapse, outcome })
+        requestSeconds.observe({ synapse }, seconds)
       }),
     githubCall: (endpoint, kind, seconds) =>
       Effect.sync(() => {
-        github.inc([["endpoint", endpoint], ["kind", kind]])
-        githubSeconds.observe([["endpoint", endpoint]], seconds)
+        github.inc({ endpoint, kind })
+        githubSeconds.observe({ endpoint }, seconds)
       }),
     shed: Effect.sync(() => shed.inc()),
     rateLimited: Effect.sync(() => limited.inc()),
-    verifiedOnMainThread: (reason) => Effect.sync(() => onMain.inc([["reason", reason]])),
+    verifiedOnMainThread: (reason) => Effect.sync(() => onMain.inc({ reason })),
     render: (gauges) =>
-      Effect.sync(
-        () =>
-          requests.render() +
-          requestSeconds.render() +
-          github.render() +
-          githubSeconds.render() +
-          shed.render() +
-          limited.render() +
-          onMain.render() +
-          gauge("gittensor_pat_requests_running", "Pipelines running now.", gauges.running) +
-          gauge("gittensor_pat_requests_waiting", "Requests waiting for a slot.", gauges.waiting) +
-          gauge("gittensor_pat_metagraph_age_seconds", "Seconds since the metagraph snapshot was loaded.", gauges.metagraphAgeSeconds)
-      )
+      Effect.promise(() => {
+        running.set(gauges.running)
+        waiting.set(gauges.waiting)
+        metagraphAge.set(gauges.metagraphAgeSeconds)
+        return registry.metrics()
+      })
   })
 })
 

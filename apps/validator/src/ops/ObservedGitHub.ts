@@ -1,18 +1,30 @@
 import { GitHub, type GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
-import { Clock, Effect, Exit, Fiber, FiberId, FiberRef, Layer } from "effect"
+import { Clock, Context, Effect, Exit, Fiber, FiberId, Layer } from "effect"
 import { Drain } from "./Drain.js"
 import { type GitHubCallKind, Metrics } from "./Metrics.js"
 
 /** Milliseconds each GitHub endpoint took for one request (for its log line). */
 export type GitHubTimings = Partial<Record<GitHubEndpoint, number>>
 
+/** The GitHub port as one request sees it, and what its calls took so far. */
+export interface ObservedRequest {
+  /** Provide it to the request's pipeline: each call is counted, timed into `timings` and cut by the drain. */
+  readonly github: GitHub["Type"]
+  readonly timings: GitHubTimings
+}
+
 /**
- * The timings of the request the running fiber serves. The handler installs a fresh
- * record per request; the calls, forked or not, write into it.
+ * The GitHub port observed per request: per-call metrics, the request's own timings (for
+ * its log line), and the drain's cut at the end of its grace (a hung GitHub must not hold
+ * shutdown until each request's own deadline).
  */
-export const currentTimings: FiberRef.FiberRef<GitHubTimings | undefined> = FiberRef.unsafeMake<
-  GitHubTimings | undefined
->(undefined)
+export class ObservedGitHub extends Context.Tag("@gittensor-pat/validator/ObservedGitHub")<
+  ObservedGitHub,
+  {
+    /** A fresh view of the port for one request. */
+    readonly forRequest: () => ObservedRequest
+  }
+>() {}
 
 const kindOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E>): GitHubCallKind =>
   Exit.match(exit, {
@@ -52,36 +64,39 @@ const cuttable = <A, E>(cutoff: Cutoff, endpoint: GitHubEndpoint, self: Effect.E
     })
   })
 
-const observe =
-  (metrics: Metrics["Type"], cutoff: Cutoff, endpoint: GitHubEndpoint) =>
-  <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E | TransientGitHubError> =>
+/** Decorates the `GitHub` port in context for each request (see `ObservedGitHub`). */
+export const make: Effect.Effect<ObservedGitHub["Type"], never, GitHub | Metrics | Drain> = Effect.gen(function* () {
+  const github = yield* GitHub
+  const metrics = yield* Metrics
+  const drain = yield* Drain
+  const cutoff: Cutoff = { cut: false, running: new Set() }
+  drain.whenGraceEnds(() => cutShort(cutoff))
+  const observe = <A, E extends { readonly _tag: string }>(
+    timings: GitHubTimings,
+    endpoint: GitHubEndpoint,
+    self: Effect.Effect<A, E>
+  ): Effect.Effect<A, E | TransientGitHubError> =>
     Effect.flatMap(Clock.currentTimeMillis, (start) =>
       Effect.onExit(cuttable(cutoff, endpoint, self), (exit) =>
-        Effect.flatMap(Clock.currentTimeMillis, (end) =>
-          Effect.flatMap(FiberRef.get(currentTimings), (timings) => {
-            if (timings !== undefined) timings[endpoint] = end - start
-            return metrics.githubCall(endpoint, kindOf(exit), (end - start) / 1_000)
-          })
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (end) => {
+          timings[endpoint] = end - start
+          return metrics.githubCall(endpoint, kindOf(exit), (end - start) / 1_000)
+        })
       )
     )
-
-/**
- * Decorates the `GitHub` port with per-call metrics and per-request timings, and lets the
- * drain cut calls short as transient when its grace runs out (a hung GitHub must not hold
- * shutdown until each request's own deadline).
- */
-export const layer: Layer.Layer<GitHub, never, GitHub | Metrics | Drain> = Layer.effect(
-  GitHub,
-  Effect.gen(function* () {
-    const github = yield* GitHub
-    const metrics = yield* Metrics
-    const drain = yield* Drain
-    const cutoff: Cutoff = { cut: false, running: new Set() }
-    drain.whenGraceEnds(() => cutShort(cutoff))
-    return GitHub.of({
-      identity: (pat, deadline) => observe(metrics, cutoff, "identity")(github.identity(pat, deadline)),
-      testQuery: (pat, deadline) => observe(metrics, cutoff, "test-query")(github.testQuery(pat, deadline))
-    })
+  return ObservedGitHub.of({
+    forRequest: () => {
+      const timings: GitHubTimings = {}
+      return {
+        timings,
+        github: GitHub.of({
+          identity: (pat, deadline) => observe(timings, "identity", github.identity(pat, deadline)),
+          testQuery: (pat, deadline) => observe(timings, "test-query", github.testQuery(pat, deadline))
+        })
+      }
+    }
   })
-)
+})
+
+/** The observer over the `GitHub` port in context. */
+export const layer: Layer.Layer<ObservedGitHub, never, GitHub | Metrics | Drain> = Layer.effect(ObservedGitHub, make)

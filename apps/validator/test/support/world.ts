@@ -21,7 +21,7 @@ import { GitHubHttp } from "@gittensor-pat/http-adapter"
 import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/fake-github"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { Context, type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
-import * as RequestLog from "../../src/ops/RequestLog.js"
+import { jsonLine } from "../../src/ops/logLines.js"
 import type { ServerAddress } from "../../src/http/Server.js"
 import * as Validator from "../../src/Validator.js"
 
@@ -52,7 +52,7 @@ export interface World {
   readonly storePath: string
   readonly metagraph: StaticMetagraph["Type"]
   readonly neurons: ReadonlyArray<Neuron>
-  /** Every log line the validator wrote, as JSON text. */
+  /** Every log record the validator wrote, as its JSON line (without the newline). */
   readonly logs: Array<string>
   /** Stops the validator (it drains) while GitHub, the store and the temp folder live on. */
   readonly stop: Effect.Effect<void>
@@ -85,10 +85,12 @@ export const makeWorld = (
       neuron(uid, key.address, uid === 0 ? 100_000 : (options.stakes?.[uid - 1] ?? 0))
     )
     const logs: Array<string> = []
+    // The validator's JSON line format, captured as each record is logged (the batching of
+    // the stdout sink is its own test's business): a test reads the lines of what it just did.
     const capture = Logger.replace(
       Logger.defaultLogger,
-      Logger.map(Logger.jsonLogger, (line) => {
-        logs.push(line)
+      Logger.make((record) => {
+        logs.push(jsonLine(record))
       })
     )
     const fileStore = JsonFilePatStore.layer({
@@ -101,13 +103,7 @@ export const makeWorld = (
       decorateStore === undefined ? fileStore : Layer.effect(PatStore, Effect.map(PatStore, decorateStore)).pipe(Layer.provideMerge(fileStore)),
       StaticMetagraph.layer(neurons)
     )
-    // Request lines go through the server's batched request log, other records through the logger.
-    const requestLog = RequestLog.layer({
-      target: (chunk) => {
-        logs.push(...chunk.split("\n").filter((line) => line.length > 0))
-      }
-    })
-    const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
+    const context = yield* Layer.build(Layer.merge(ports, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
     const { extra: _, stakes: __, storeFileSystem: ___, storeWatchInterval: ____, logLevel, decorateStore: _____, ...validatorOptions } =
       options
