@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Deadline, GitHub, type Pat, TransientGitHubError } from "@gittensor-pat/core"
+import { Deadline, GitHub, type Pat, startCall, TransientGitHubError } from "@gittensor-pat/core"
 import { Deferred, Duration, Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
 import * as Drain from "../src/ops/Drain.js"
 import * as Metrics from "../src/ops/Metrics.js"
@@ -32,7 +32,9 @@ describe("ObservedGitHub", () => {
       const context = yield* Layer.build(observedOver(hangingGitHub(started)))
       const observed = yield* Effect.provide(ObservedGitHub.ObservedGitHub, context)
       const deadline = yield* Deadline.after("1 minute")
-      const call = yield* Effect.fork(Effect.either(observed.forRequest().github.identity(pat, deadline)))
+      // As the pipelines make it: in a fiber of its own.
+      const call0 = yield* startCall("identity", observed.forRequest().github.identity(pat, deadline))
+      const call = yield* Effect.fork(Effect.either(call0.answer))
       yield* Deferred.await(started)
       // The drain waits for a request in flight, then cuts what it waits for.
       const drain = yield* Effect.provide(Drain.Drain, context)

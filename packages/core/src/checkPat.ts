@@ -1,5 +1,4 @@
 import { Effect, Match, Option } from "effect"
-import { alongside } from "./alongside.js"
 import type * as Deadline from "./Deadline.js"
 import type { Hotkey, Uid } from "./domain.js"
 import type { HotkeyNotRegisteredError, IdentityLockedError, PipelineFailure } from "./errors.js"
@@ -8,6 +7,7 @@ import { Messages } from "./messages.js"
 import { Metagraph } from "./Metagraph.js"
 import { CheckOutcome } from "./Outcome.js"
 import { PatStore } from "./PatStore.js"
+import { startCall } from "./startCall.js"
 
 /**
  * Every failure a check of a registered hotkey can meet. The pin is only re-checked by a
@@ -61,8 +61,9 @@ const checkStored = (uid: Uid, hotkey: Hotkey, deadline: Deadline.Deadline) =>
     const pat = entry.value.pat
     // An identity failure decides the outcome on its own, so it cuts a pending test query
     // short; a test-query failure has to wait for the identity answer that outranks it.
-    yield* alongside(github.testQuery(pat, deadline), (testQuery) =>
-      Effect.zipRight(github.identity(pat, deadline), testQuery)
-    )
+    const testQuery = yield* startCall("test-query", github.testQuery(pat, deadline))
+    const identity = yield* startCall("identity", github.identity(pat, deadline))
+    yield* Effect.tapError(identity.answer, () => testQuery.cancel)
+    yield* testQuery.answer
     return CheckOutcome.Valid()
   })

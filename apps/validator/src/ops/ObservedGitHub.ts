@@ -1,5 +1,5 @@
 import { GitHub, type GitHubEndpoint, TransientGitHubError } from "@gittensor-pat/core"
-import { Clock, Context, Effect, Exit, Fiber, FiberId, Layer } from "effect"
+import { Clock, Context, Effect, Exit, type Fiber, FiberId, Layer } from "effect"
 import { Drain } from "./Drain.js"
 import { type GitHubCallKind, Metrics } from "./Metrics.js"
 
@@ -36,10 +36,10 @@ const kindOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E>): 
   })
 
 /**
- * GitHub calls that shutdown may cut short. Each runs in a fiber of its own, so that the
- * fiber can be interrupted without interrupting its request: the call then answers as out of
- * time (transient), as when the request's own deadline passes. Calls made after the cut fail
- * that way at once.
+ * GitHub calls that shutdown may cut short. The pipelines run each call in a fiber of its own
+ * (core's `startCall`), so interrupting that fiber cuts the call without cutting its request,
+ * and the pipeline takes the call as out of time (transient), as when the request's own
+ * deadline passes. Calls made after the cut fail that way at once.
  */
 interface Cutoff {
   cut: boolean
@@ -55,12 +55,9 @@ const cutShort = (cutoff: Cutoff): void => {
 const cuttable = <A, E>(cutoff: Cutoff, endpoint: GitHubEndpoint, self: Effect.Effect<A, E>): Effect.Effect<A, E | TransientGitHubError> =>
   Effect.suspend(() => {
     if (cutoff.cut) return Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" }))
-    return Effect.flatMap(Effect.fork(self), (fiber) => {
+    return Effect.withFiberRuntime<A, E | TransientGitHubError>((fiber) => {
       cutoff.running.add(fiber)
-      return Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<A, E | TransientGitHubError> => {
-        cutoff.running.delete(fiber)
-        return Exit.isInterrupted(exit) && cutoff.cut ? Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" })) : exit
-      })
+      return Effect.ensuring(self, Effect.sync(() => cutoff.running.delete(fiber)))
     })
   })
 

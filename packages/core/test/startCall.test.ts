@@ -1,8 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Either, FastCheck as fc, Fiber, Option, Runtime, TestClock } from "effect"
-import { alongside } from "@gittensor-pat/core"
+import { type GitHubEndpoint, startCall, TransientGitHubError } from "@gittensor-pat/core"
 
 type Name = "first" | "second"
+
+const endpoints: Record<Name, GitHubEndpoint> = { first: "identity", second: "test-query" }
 
 /** A scripted call: settles after `delay` ms of the TestClock (never, when undefined) with `ok` or a failure. */
 interface Script {
@@ -36,21 +38,31 @@ const oracle = (first: Script, second: Script): Verdict => {
 // Longer than any scripted delay: by then every call that settles has settled.
 const horizon = 1_000
 
-const verdictOf = (poll: Option.Option<Either.Either<string, CallFailed>>): Verdict =>
+// Neither scripted call runs out of time here (nothing interrupts them from outside).
+const verdictOf = (poll: Option.Option<Either.Either<string, CallFailed | TransientGitHubError>>): Verdict =>
   Option.match(poll, {
     onNone: () => "pending",
-    onSome: Either.match({ onRight: (name) => ({ ok: name as Name }), onLeft: (error) => ({ failed: error.call }) })
+    onSome: Either.match({
+      onRight: (name) => ({ ok: name as Name }),
+      onLeft: (error) => ({ failed: error instanceof CallFailed ? error.call : ("unexpected" as Name) })
+    })
   })
 
-/** The first call in the foreground, the second alongside it, as `checkPat` runs identity and test query. */
+/** Both calls started, the first's answer deciding first, as `checkPat` runs identity and test query. */
+const pair = <A, B, E1, E2>(first: Effect.Effect<A, E1>, second: Effect.Effect<B, E2>) =>
+  Effect.gen(function* () {
+    const later = yield* startCall(endpoints.second, second)
+    const sooner = yield* startCall(endpoints.first, first)
+    yield* Effect.tapError(sooner.answer, () => later.cancel)
+    return yield* later.answer
+  })
+
 const runPair = (first: Script, second: Script) =>
   Effect.gen(function* () {
     const interrupted = { first: yield* Deferred.make<void>(), second: yield* Deferred.make<void>() }
     const fiber = yield* Effect.fork(
       Effect.either(
-        alongside(scripted("second", second, interrupted.second), (awaitSecond) =>
-          Effect.zipRight(scripted("first", first, interrupted.first), awaitSecond)
-        )
+        pair(scripted("first", first, interrupted.first), scripted("second", second, interrupted.second))
       )
     )
     yield* TestClock.adjust(horizon)
@@ -70,7 +82,7 @@ const script = fc.record({
   ok: fc.boolean()
 })
 
-describe("alongside", () => {
+describe("startCall", () => {
   it.effect("decides as the first-outranks-second rule says, for any timing of either call", () =>
     Effect.gen(function* () {
       const runtime = yield* Effect.runtime<never>()
@@ -103,14 +115,12 @@ describe("alongside", () => {
       const interrupted = yield* Deferred.make<void>()
       const fiber = yield* Effect.fork(
         Effect.either(
-          alongside(scripted("second", { delay: undefined, ok: true }, interrupted), (awaitSecond) =>
-            Effect.zipRight(Effect.zipRight(Effect.sleep(10), Effect.fail(new CallFailed("first"))), awaitSecond)
-          )
+          pair(Effect.zipRight(Effect.sleep(10), Effect.fail(new CallFailed("first"))), scripted("second", { delay: undefined, ok: true }, interrupted))
         )
       )
       yield* TestClock.adjust(10)
       const result = yield* Fiber.join(fiber)
-      assert.isTrue(Either.isLeft(result) && result.left.call === "first")
+      assert.isTrue(Either.isLeft(result) && result.left instanceof CallFailed && result.left.call === "first")
       yield* Deferred.await(interrupted)
     })
   )
@@ -121,14 +131,24 @@ describe("alongside", () => {
       const secondInterrupted = yield* Deferred.make<void>()
       const never: Script = { delay: undefined, ok: true }
       const fiber = yield* Effect.fork(
-        alongside(scripted("second", never, secondInterrupted), (awaitSecond) =>
-          Effect.zipRight(scripted("first", never, firstInterrupted), awaitSecond)
-        )
+        pair(scripted("first", never, firstInterrupted), scripted("second", never, secondInterrupted))
       )
       yield* TestClock.adjust(10)
       yield* Fiber.interrupt(fiber)
       yield* Deferred.await(firstInterrupted)
       yield* Deferred.await(secondInterrupted)
+    })
+  )
+
+  it.effect("a call interrupted from outside (a server cutting it short) answers as out of time, not as an interruption", () =>
+    Effect.gen(function* () {
+      const running = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
+      // A hanging call that hands out the fiber it runs in, which is interrupted from outside.
+      const call = Effect.withFiberRuntime<never>((fiber) => Effect.zipRight(Deferred.succeed(running, fiber), Effect.never))
+      const started = yield* startCall("test-query", call)
+      const waiting = yield* Effect.fork(Effect.either(started.answer))
+      yield* Fiber.interrupt(yield* Deferred.await(running))
+      assert.deepStrictEqual(yield* Fiber.join(waiting), Either.left(new TransientGitHubError({ endpoint: "test-query", cause: "deadline" })))
     })
   )
 })
