@@ -7,17 +7,25 @@ import { fileURLToPath } from "node:url"
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 
 /**
- * Bundles `entry` into `<outDir>/<name>.mjs`, and beside it the sr25519 verifier's worker
- * thread as `<name>.sr25519-worker.mjs`, the name axon's VerifierPool looks for. Returns
- * the files written.
+ * The worker threads a program may start, by the suffix their bundle gets beside it: the
+ * names axon's VerifierPool and the subtensor adapter's ChainReader look for.
  */
-export const bundleProgram = async (entry, outDir, name) => {
-  const files = [join(outDir, `${name}.mjs`), join(outDir, `${name}.sr25519-worker.mjs`)]
+export const workerThreads = {
+  "sr25519-worker": "packages/axon/src/sr25519Worker.ts",
+  "chain-read-worker": "packages/subtensor-adapter/src/chainReadWorker.ts"
+}
+
+/**
+ * Bundles `entry` into `<outDir>/<name>.mjs`, and beside it each of `workers` (keys of
+ * `workerThreads`) as `<name>.<worker>.mjs`. Returns the files written.
+ */
+export const bundleProgram = async (entry, outDir, name, workers = ["sr25519-worker"]) => {
+  const files = [join(outDir, `${name}.mjs`), ...workers.map((worker) => join(outDir, `${name}.${worker}.mjs`))]
   mkdirSync(outDir, { recursive: true })
   await build({
     entryPoints: [
       { in: entry, out: name },
-      { in: join(root, "packages/axon/src/sr25519Worker.ts"), out: `${name}.sr25519-worker` }
+      ...workers.map((worker) => ({ in: join(root, workerThreads[worker]), out: `${name}.${worker}` }))
     ],
     outdir: outDir,
     outExtension: { ".js": ".mjs" },

@@ -4,22 +4,23 @@
 // effect, platform and polkadot transpiled and resolved one by one); an esbuild bundle
 // starts in well under a second. The bundle is rebuilt whenever a source file, a
 // package.json or the lockfile is newer than it, so edits take effect on the next run.
-import { readdirSync, statSync, writeFileSync, readFileSync, existsSync } from "node:fs"
-import { dirname, join, relative } from "node:path"
+import { readdirSync, statSync, writeFileSync, readFileSync, existsSync, mkdtempSync, renameSync, rmSync, mkdirSync } from "node:fs"
+import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { bundleProgram } from "./bundleProgram.mjs"
 import { stopWhenLauncherGone } from "./launcherWatch.mjs"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
+// Each program's entry, and the worker threads bundled beside it (see bundleProgram.mjs).
 const programs = {
-  validator: "apps/validator/src/main.ts",
-  miner: "apps/miner/src/main.ts",
-  demo: "apps/miner/src/demo.ts"
+  validator: { entry: "apps/validator/src/main.ts", workers: ["sr25519-worker", "chain-read-worker"] },
+  miner: { entry: "apps/miner/src/main.ts", workers: ["sr25519-worker"] },
+  demo: { entry: "apps/miner/src/demo.ts", workers: ["sr25519-worker"] }
 }
 
 const name = process.argv[2]
-const entry = programs[name]
-if (entry === undefined) {
+const program = programs[name]
+if (program === undefined) {
   process.stderr.write(`usage: node scripts/launch.mjs <${Object.keys(programs).join("|")}> [args…]\n`)
   process.exit(2)
 }
@@ -53,10 +54,17 @@ const outDir = join(root, "node_modules", ".cache", "gittensor-pat")
 const outFile = join(outDir, `${name}.mjs`)
 const stampFile = `${outFile}.stamp`
 const stamp = sourceStamp()
-const files = [outFile, join(outDir, `${name}.sr25519-worker.mjs`), stampFile]
+const files = [outFile, ...program.workers.map((worker) => join(outDir, `${name}.${worker}.mjs`)), stampFile]
 
 if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") !== stamp) {
-  await bundleProgram(join(root, entry), outDir, name)
+  // Built aside, then renamed into place: programs started side by side (a test's several
+  // validators) may all find the bundle stale, and none may load a file half written.
+  mkdirSync(outDir, { recursive: true })
+  const aside = mkdtempSync(join(outDir, `.${name}-`))
+  for (const built of await bundleProgram(join(root, program.entry), aside, name, program.workers)) {
+    renameSync(built, join(outDir, basename(built)))
+  }
+  rmSync(aside, { recursive: true, force: true })
   writeFileSync(stampFile, stamp)
   // esbuild's service process is not needed again: the program's tree is this process alone.
   await (await import("esbuild")).stop()

@@ -1,7 +1,7 @@
 import type { FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
-import { type FakeBehaviour, remoteFakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { type FakeBehaviour, remoteFakeGitHub } from "@gittensor-pat/fake-github"
 import { Duration, Effect, type Scope } from "effect"
 import { type NodeChild, spawnNode, waitForHttp } from "./child.js"
 import { BenchError } from "./errors.js"
@@ -33,7 +33,7 @@ export const startBenchGitHub = (
   Effect.gen(function* () {
     const port = yield* freePort
     const child = yield* spawnNode({
-      program: ["packages/http-adapter/src/testing/cli.ts"],
+      program: ["packages/fake-github/src/cli.ts"],
       args: ["--port", String(port)],
       logFile
     })

@@ -53,7 +53,9 @@ export const launchCommand = Effect.fn("launchCommand")(function* (checkout: str
   const manifest = yield* Schema.decodeUnknown(
     Schema.parseJson(Schema.Struct({ scripts: Schema.Struct({ validator: Schema.String }) }))
   )(yield* fs.readFileString(`${checkout}/package.json`))
-  const [node, ...rest] = manifest.scripts.validator.trim().split(/\s+/)
+  // A script may hand its shell's place to node (`exec node …`), so signals reach node.
+  const words = manifest.scripts.validator.trim().split(/\s+/)
+  const [node, ...rest] = words[0] === "exec" ? words.slice(1) : words
   const flags = rest.filter((word) => word.startsWith("--"))
   const program = rest.filter((word) => !word.startsWith("--"))
   return node === "node" && program.length > 0

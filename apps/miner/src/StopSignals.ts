@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Queue } from "effect"
+import { Context, Effect, Layer, Queue, type Scope } from "effect"
 
 /** The operating system's requests to stop. */
 export type StopSignal = "SIGINT" | "SIGTERM"
@@ -16,6 +16,11 @@ export class StopSignals extends Context.Tag("@gittensor-pat/miner/StopSignals")
      * waits; otherwise Node's default applies (the process ends).
      */
     readonly next: Effect.Effect<StopSignal>
+    /**
+     * Every signal from now until the scope closes, in order: none falls between two waits
+     * and none takes Node's default action meanwhile (a watch waits for a first and a second).
+     */
+    readonly subscribe: Effect.Effect<Queue.Dequeue<StopSignal>, never, Scope.Scope>
   }
 >() {}
 
@@ -34,15 +39,32 @@ export const layerNode: Layer.Layer<StopSignals> = Layer.succeed(StopSignals, {
     }
     for (const [name, handler] of handlers) process.on(name, handler)
     return Effect.sync(remove)
+  }),
+  subscribe: Effect.gen(function* () {
+    const queue = yield* Queue.unbounded<StopSignal>()
+    const handlers = names.map((name) => [name, () => Queue.unsafeOffer(queue, name)] as const)
+    yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        for (const [name, handler] of handlers) process.on(name, handler)
+      }),
+      () =>
+        Effect.sync(() => {
+          for (const [name, handler] of handlers) process.removeListener(name, handler)
+        })
+    )
+    return queue
   })
 })
 
 /** Signals offered to `queue` by a test; none arrive unless it offers them. */
 export const layerQueue = (queue: Queue.Dequeue<StopSignal>): Layer.Layer<StopSignals> =>
-  Layer.succeed(StopSignals, { next: Queue.take(queue) })
+  Layer.succeed(StopSignals, { next: Queue.take(queue), subscribe: Effect.succeed(queue) })
 
 /** No signal ever arrives. */
-export const layerNever: Layer.Layer<StopSignals> = Layer.succeed(StopSignals, { next: Effect.never })
+export const layerNever: Layer.Layer<StopSignals> = Layer.succeed(StopSignals, {
+  next: Effect.never,
+  subscribe: Queue.unbounded<StopSignal>()
+})
 
 /** Runs `effect`, interrupted by the first signal: what a command that has nothing to finish wants. */
 export const stopOnSignal = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | StopSignals> =>

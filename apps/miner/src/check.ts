@@ -1,6 +1,6 @@
-import type { CheckCategory } from "@gittensor-pat/core"
 import { Console, Effect, Option } from "effect"
 import { callValidators } from "./calls.js"
+import type { CheckCategory } from "./categories.js"
 import type { MinerOptions } from "./options.js"
 import { stoppedEarly } from "./checkThenSend.js"
 import { emitReport, failureDocument, reportingStop } from "./output.js"

@@ -66,9 +66,9 @@ const scenario = Effect.gen(function* () {
     subnet.github.reset()
     subnet.github.allow(demoPat, demoAccount)
   })
-  yield* fs.writeFileString(subnet.storeFile, "[]")
+  yield* subnet.validator.restart(fs.remove(subnet.storeFile))
   yield* step(
-    "6. GitHub is back, but the validator lost its store (its file is emptied, as after a restart on a fresh disk)",
+    "6. GitHub is back, but the validator lost its store (restarted with its store file deleted, as on a fresh disk)",
     "ensure finds no PAT there and posts it again.",
     ["ensure", ...args],
     true

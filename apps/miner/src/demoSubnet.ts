@@ -1,11 +1,10 @@
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { FileSystem } from "@effect/platform"
-import { devMinerKey, devValidatorKey, MetagraphSnapshot, writeHotkey } from "@gittensor-pat/axon"
-import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { type FakeAccount, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
-import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { EXAMPLE_METAGRAPH, startValidator } from "@gittensor-pat/validator"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { devMinerKey, devValidatorKey, writeHotkey } from "@gittensor-pat/axon"
+import { type FakeAccount, FakeGitHub } from "@gittensor-pat/fake-github"
+import { Effect } from "effect"
+import { freePort, startValidatorProcess } from "./validatorProcess.js"
 
 /** The demo miner's GitHub token: fake, known only to the fake GitHub. */
 export const demoPat = "ghp_demoToken000000000000000000000000dem0"
@@ -15,6 +14,9 @@ export const demoPat = "ghp_demoToken000000000000000000000000dem0"
  * classic token with `public_repo`, a scope that can push, so the demo shows the warning.
  */
 export const demoAccount: FakeAccount = { id: 583231, login: "demo-miner", scopes: ["public_repo"] }
+
+// Read from this file and from the demo's launcher bundle alike (both sit three folders down).
+const exampleMetagraph = fileURLToPath(new URL("../../../examples/metagraph.json", import.meta.url))
 
 /** The example metagraph with the dev validator's axon moved to `port`. */
 const withValidatorPort = (text: string, port: number): string => {
@@ -28,38 +30,34 @@ const withValidatorPort = (text: string, port: number): string => {
 
 /**
  * A whole subnet on loopback, gone when the scope closes: a fake GitHub that knows
- * `demoPat`, the dev
- * validator (uid 0 of `examples/metagraph.json`) with a PAT store in a temp folder, and
- * the wallet of dev miner 1 (uid 1). The validator listens on a free port; the miner's
- * copy of the example metagraph points uid 0 at it.
+ * `demoPat`; the dev validator (uid 0 of `examples/metagraph.json`) run as its own
+ * process, as an operator runs it (`validator serve` with its wallet, a copy of the
+ * example metagraph and a PAT store in a temp folder; its output goes to a log file
+ * there); and the wallet of dev miner 1 (uid 1). The metagraph copy, which the miner
+ * reads too, points uid 0 at the validator's port.
  */
 export const startDemoSubnet = Effect.gen(function* () {
   const fs = yield* FileSystem.FileSystem
   const root = yield* fs.makeTempDirectoryScoped({ prefix: "gittensor-pat-demo-" })
   const metagraph = join(root, "metagraph.json")
   const storeFile = join(root, "miner_pats.json")
-  const example = yield* fs.readFileString(EXAMPLE_METAGRAPH)
-  yield* fs.writeFileString(metagraph, example)
   const github = yield* FakeGitHub.scoped
   github.allow(demoPat, demoAccount)
   const wallet = { path: join(root, "wallets"), name: "miner", hotkey: "default" }
   yield* writeHotkey(wallet, yield* devMinerKey(1))
-  const keypair = yield* devValidatorKey
-  // The validator's own log lines would drown the miner's tables; warnings still show.
-  const validator = yield* Layer.build(
-    Layer.mergeAll(
-      GitHubHttp.layerNode({ baseUrl: github.url }),
-      JsonFilePatStore.layerNode({ path: storeFile }),
-      MetagraphSnapshot.layer({ path: metagraph }).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))
-    )
-  ).pipe(
-    Effect.flatMap((ports) => startValidator({ keypair }).pipe(Effect.provide(ports))),
-    Logger.withMinimumLogLevel(LogLevel.Warning)
+  const validatorWallet = { ...wallet, name: "validator" }
+  const validatorKey = yield* devValidatorKey
+  yield* writeHotkey(validatorWallet, validatorKey)
+  // The validator's port is picked first, so the metagraph it and the miner read is final.
+  const port = yield* freePort
+  yield* fs.writeFileString(metagraph, withValidatorPort(yield* fs.readFileString(exampleMetagraph), port))
+  const validator = yield* startValidatorProcess(
+    { metagraph, patsFile: storeFile, githubApiUrl: github.url, wallet: validatorWallet },
+    { port, logFile: join(root, "validator.log") }
   )
-  yield* fs.writeFileString(metagraph, withValidatorPort(example, validator.port))
   return {
     github,
-    validator,
+    validator: { ...validator, hotkey: validatorKey.address },
     storeFile,
     minerArgs: [
       "--wallet.path",

@@ -1,4 +1,5 @@
-import type { BroadcastCategory, CheckCategory, Hotkey, Uid } from "@gittensor-pat/core"
+import type { Hotkey, Uid } from "@gittensor-pat/core"
+import type { BroadcastCategory, CheckCategory } from "./categories.js"
 import type { ResultRow } from "./report.js"
 import type { Skipped } from "./selection.js"
 import type { CheckAnswer, PostAnswer } from "./surveys.js"

@@ -2,7 +2,8 @@ import type { FileSystem } from "@effect/platform"
 import { type MetagraphError, readMetagraphSnapshot } from "@gittensor-pat/axon"
 import type { Neuron } from "@gittensor-pat/core"
 import type { SubtensorError } from "@gittensor-pat/subtensor-adapter"
-import { chainTarget, describeTarget } from "@gittensor-pat/subtensor-adapter/networks"
+import { chainNamed, chainRead } from "@gittensor-pat/subtensor-adapter/flags"
+import { describeTarget } from "@gittensor-pat/subtensor-adapter/networks"
 import { Console, Effect, Either, Option } from "effect"
 import { BadUsage } from "./errors.js"
 import type { MinerOptions } from "./options.js"
@@ -31,16 +32,8 @@ const fromFile = (file: string) =>
  * `--metagraph FILE` given as well is the fallback when the chain read fails.
  */
 export const loadMetagraph = Effect.fn("miner.loadMetagraph")(function* (options: MinerOptions) {
-  const chainNamed = Option.isSome(options.network) || Option.isSome(options.chainEndpoint)
-  if (Option.isSome(options.metagraph) && !chainNamed) return yield* fromFile(options.metagraph.value)
-  const { netuid } = options
-  if (netuid < 0 || netuid > 0xffff) {
-    return yield* new BadUsage({ detail: `--netuid must be a subnet number from 0 to 65535 (got ${netuid}).` })
-  }
-  const target = yield* Either.mapLeft(
-    chainTarget(options.network, options.chainEndpoint),
-    (reason) => new BadUsage({ detail: `--subtensor.chain_endpoint: ${reason}.` })
-  )
+  if (Option.isSome(options.metagraph) && !chainNamed(options)) return yield* fromFile(options.metagraph.value)
+  const { target, netuid } = yield* Either.mapLeft(chainRead(options), (detail) => new BadUsage({ detail }))
   const chain = describeTarget(target)
   yield* Console.error(`reading subnet ${netuid} from ${chain}…`)
   const { readChainMetagraph } = yield* subtensor

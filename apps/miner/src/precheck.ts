@@ -49,8 +49,8 @@ export const precheck = Effect.fn("miner.precheck")(function* (pat: Pat) {
   const deadline = yield* Deadline.after(precheckBudget)
   const [identity, testQuery] = yield* Effect.all(
     [
-      github.identity(pat).pipe(Deadline.bound(deadline, "identity"), Effect.either),
-      github.testQuery(pat).pipe(Deadline.bound(deadline, "test-query"), Effect.either)
+      Effect.either(github.identity(pat, deadline)),
+      Effect.either(github.testQuery(pat, deadline))
     ],
     { concurrency: 2 }
   )

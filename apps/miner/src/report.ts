@@ -1,5 +1,6 @@
 import type { SynapseName } from "@gittensor-pat/axon"
-import { countCategories, type Hotkey, type Uid } from "@gittensor-pat/core"
+import type { Hotkey, Uid } from "@gittensor-pat/core"
+import { countCategories } from "./categories.js"
 import type { Skipped } from "./selection.js"
 import type { Survey } from "./surveys.js"
 import { renderSkipped, renderTable } from "./table.js"

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from "node:util"
 import { HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { UndiciHttpClient } from "@gittensor-pat/http-adapter"
 import { Console, Effect, Layer, Logger } from "effect"
 import { cli } from "./commands.js"
 import { exitCodeOf } from "./errors.js"
@@ -64,6 +64,6 @@ export const runCli = (argv: ReadonlyArray<string>) =>
 export const layerNode = Layer.mergeAll(
   Progress.layerNode,
   Interaction.layerNode,
-  NodeHttpClient.layerUndici,
+  UndiciHttpClient.layer(),
   StopSignals.layerNode
 ).pipe(Layer.provideMerge(NodeContext.layer))

@@ -5,7 +5,7 @@ import {
   type CheckCategory,
   CheckCategories,
   checkCategory
-} from "@gittensor-pat/core"
+} from "./categories.js"
 import type { SynapseName, SynapseResponse } from "@gittensor-pat/axon"
 import type { Option } from "effect"
 

@@ -1,4 +1,4 @@
-import { Cause, Clock, Console, Deferred, Duration, Effect, Exit, Fiber, Option, Random, Ref } from "effect"
+import { Cause, Clock, Console, Deferred, Duration, Effect, Exit, Fiber, Option, Queue, Random, Ref } from "effect"
 import { StoppedAtOnce } from "./errors.js"
 import { StopSignals } from "./StopSignals.js"
 
@@ -70,13 +70,14 @@ export const watch = <R, E, Env>(
   watched: Watched<R, E, Env>
 ): Effect.Effect<void, E | StoppedAtOnce, Env | StopSignals> =>
   Effect.gen(function* () {
-    const signals = yield* StopSignals
+    // Subscribed before the first round, so that neither signal can fall between two waits.
+    const signals = yield* (yield* StopSignals).subscribe
     const stopping = yield* Deferred.make<void>()
     const current = yield* Ref.make(0)
     const running = yield* Effect.fork(rounds(watched, stopping, current))
     const listener = yield* Effect.fork(
       Effect.gen(function* () {
-        const signal = yield* signals.next
+        const signal = yield* Queue.take(signals)
         const n = yield* Ref.get(current)
         yield* Console.error(
           n === 0
@@ -84,7 +85,7 @@ export const watch = <R, E, Env>(
             : `${signal}: stopping after round ${n} finishes; send the signal again to stop at once.`
         )
         yield* Deferred.succeed(stopping, undefined)
-        const again = yield* signals.next
+        const again = yield* Queue.take(signals)
         yield* Console.error(`${again}: stopping now.`)
         yield* Fiber.interrupt(running)
       })
@@ -94,7 +95,7 @@ export const watch = <R, E, Env>(
     // Only the listener interrupts the rounds: an interruption of the watch itself ends here too.
     if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return yield* new StoppedAtOnce()
     return yield* exit
-  })
+  }).pipe(Effect.scoped)
 
 /** The current time as `2026-05-01T12:00:00Z`, for the start of a watch's lines. */
 export const timestamp: Effect.Effect<string> = Effect.map(

@@ -1,4 +1,4 @@
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub } from "@gittensor-pat/fake-github"
 import { NodeContext } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"

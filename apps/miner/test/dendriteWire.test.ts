@@ -1,6 +1,6 @@
 import { dendriteNonceDigits, serveFakeAxon } from "@gittensor-pat/axon/testing"
 import { PatBroadcastSynapse, PatCheckSynapse } from "@gittensor-pat/axon"
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub } from "@gittensor-pat/fake-github"
 import { NodeContext } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
 import { Effect, Redacted, Schema } from "effect"

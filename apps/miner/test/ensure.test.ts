@@ -1,5 +1,5 @@
 import { NodeContext } from "@effect/platform-node"
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub } from "@gittensor-pat/fake-github"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Interaction from "../src/Interaction.js"

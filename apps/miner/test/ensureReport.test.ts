@@ -1,6 +1,7 @@
-import { type BroadcastCategory, type CheckCategory, CheckCategories, Hotkey, Uid } from "@gittensor-pat/core"
+import { Hotkey, Uid } from "@gittensor-pat/core"
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck } from "effect"
+import { type BroadcastCategory, type CheckCategory, CheckCategories } from "../src/categories.js"
 import {
   actionOf,
   decisions,

@@ -5,11 +5,11 @@ import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { type Keypair, keypairFromSeed, writeHotkey } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { type FakeAccount, type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
 import { Hotkey, Neuron, PatEntry, GitHubId, Uid } from "@gittensor-pat/core"
 import { InMemoryPatStore, StaticMetagraph } from "@gittensor-pat/core/testing"
-import { startValidator } from "@gittensor-pat/validator"
-import { Effect, Layer, Redacted } from "effect"
+import * as Validator from "@gittensor-pat/validator"
+import { Context, Effect, Layer, Redacted } from "effect"
 
 /** A fixed test key: the n-th of a family, never used outside tests. */
 export const testKey = (n: number): Effect.Effect<Keypair> =>
@@ -21,7 +21,7 @@ export interface ValidatorSpec {
   readonly githubUrl: string
   /** Entries its store holds before the test (stored for the miner's uid). */
   readonly stored?: { readonly pat: string; readonly githubId: string; readonly hotkey?: string }
-  /** A validator with a stale metagraph that lacks the miner refuses it (403). */
+  /** A validator with a stale metagraph, where uid 1 is still another hotkey, refuses the miner (403). */
   readonly knowsMiner?: boolean
 }
 
@@ -135,8 +135,10 @@ export const flakyProxy = (port: number, drops = 1) =>
 
 /**
  * A subnet on loopback: the miner (uid 1, wallet written under a temp folder) and one
- * real validator per spec (uids 0, 2, 3, …), each with its own in-memory store and its
- * own GitHub. Returns the temp folder, the miner's key and the metagraph neurons.
+ * real validator per spec (uids 0, 2, 3, …), each run as `validator serve` in a process
+ * of its own, as an operator runs it, with its own wallet, metagraph snapshot, PAT store
+ * and GitHub; rate limit off. Returns the temp folder, the miner's key and the neurons of
+ * the metagraph the miner reads.
  */
 export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
   Effect.gen(function* () {
@@ -176,8 +178,8 @@ export const subnet = (specs: ReadonlyArray<ValidatorSpec>) =>
         InMemoryPatStore.layer({ entries }),
         StaticMetagraph.layer(spec.knowsMiner === false ? registry.filter((n) => n.uid !== minerUid) : registry)
       )
-      return Effect.flatMap(Layer.build(ports), (context) =>
-        startValidator({ keypair: keys[i]!, rateLimit: 0 }).pipe(Effect.provide(context))
+      return Effect.flatMap(Layer.build(Validator.layer({ keypair: keys[i]!, rateLimit: 0 }).pipe(Layer.provide(ports))), (context) =>
+        Effect.succeed(Context.get(context, Validator.Validator))
       )
     })
     const neurons: ReadonlyArray<SnapshotNeuron> = registry.map((n) => {

@@ -1,6 +1,6 @@
 import { format } from "node:util"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { UndiciHttpClient } from "@gittensor-pat/http-adapter"
 import { ConfigProvider, type Console, Effect, Layer } from "effect"
 import { Interaction, unattended } from "../src/Interaction.js"
 import * as Progress from "../src/Progress.js"
@@ -53,7 +53,7 @@ export const runMiner = (
       options.progress ?? Progress.layerLines,
       options.interaction ?? Layer.succeed(Interaction, unattended),
       options.signals ?? StopSignals.layerNever,
-      NodeHttpClient.layerUndici,
+      UndiciHttpClient.layer(),
       NodeContext.layer
     )
     const exitCode = yield* runCli(["node", "miner", ...args]).pipe(

@@ -1,6 +1,6 @@
 import { Messages } from "@gittensor-pat/core"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { FakeGitHub, type FakeBehaviour } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub, type FakeBehaviour } from "@gittensor-pat/fake-github"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { LocalVerdict, precheck } from "../src/precheck.js"

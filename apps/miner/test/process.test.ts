@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { NodeContext } from "@effect/platform-node"
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub } from "@gittensor-pat/fake-github"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { demoPat } from "../src/demoSubnet.js"

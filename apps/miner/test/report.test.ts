@@ -1,6 +1,7 @@
-import { type CheckCategory, Hotkey, Uid } from "@gittensor-pat/core"
+import { Hotkey, Uid } from "@gittensor-pat/core"
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck, Option } from "effect"
+import type { CheckCategory } from "../src/categories.js"
 import { type Report, renderReport, toDocument } from "../src/report.js"
 import { type CheckAnswer, checkSurvey, type PostAnswer, postSurvey } from "../src/surveys.js"
 import { renderSkipped } from "../src/table.js"

@@ -1,5 +1,5 @@
 import { NodeContext } from "@effect/platform-node"
-import { type FakeAccount, FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { type FakeAccount, FakeGitHub } from "@gittensor-pat/fake-github"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { gitHubAnswering } from "./fixture.js"

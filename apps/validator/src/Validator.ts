@@ -1,29 +1,27 @@
-import { randomUUID } from "node:crypto"
-import * as Http from "node:http"
-import { HttpMiddleware, type HttpServerError } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
-import { DENDRITE_VERSION, type Keypair, NonceWindow, type NonceWindowOptions } from "@gittensor-pat/axon"
+import type { HttpServerError } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
+import { type Keypair, NonceWindow, type NonceWindowOptions, Sr25519Verifier } from "@gittensor-pat/axon"
 import type { GitHub, Metagraph, PatStore } from "@gittensor-pat/core"
-import { Context, Duration, Effect, Layer, type Scope } from "effect"
-import * as Admission from "./Admission.js"
-import { makeApp } from "./app.js"
-import { answerClientErrors, lacksHost, refuseHostless, serverOptions } from "./clientErrors.js"
-import * as Drain from "./Drain.js"
-import * as FrontDoor from "./frontDoor.js"
-import * as Metrics from "./Metrics.js"
-import * as ObservedGitHub from "./ObservedGitHub.js"
-import * as RateLimiter from "./RateLimiter.js"
-import { dropUnreadBody, LEFTOVER_BODY_MS } from "./readBody.js"
-import { makeSynapseListener } from "./synapseHandler.js"
-import { synapseOf } from "./wire.js"
+import { GitHubHttp } from "@gittensor-pat/http-adapter"
+import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
+import { Context, type Duration, Effect, Layer } from "effect"
+import { loadHotkey } from "./cli/hotkey.js"
+import type { ServeSettings } from "./cli/settings.js"
+import * as RateLimiter from "./http/RateLimiter.js"
+import { describeMetagraph, metagraphLayer } from "./metagraph.js"
+import { type ServerAddress, serve } from "./http/Server.js"
+import * as Drain from "./ops/Drain.js"
+import * as Metrics from "./ops/Metrics.js"
+import * as ObservedGitHub from "./ops/ObservedGitHub.js"
+import * as Overload from "./overload/Overload.js"
 
-/** How to run a validator in-process. */
+/** How a validator serves. */
 export interface ValidatorOptions {
   /** The validator's hotkey: dendrites sign for it, and it is the `axon.hotkey` of answers. */
   readonly keypair: Keypair
   /** Default 127.0.0.1. */
   readonly host?: string
-  /** Default 0: a free port, read back from `RunningValidator.port`. */
+  /** Default 0: a free port, read back from the `Validator` service. */
   readonly port?: number
   /** Pipelines at once (default 2048). */
   readonly maxConcurrency?: number
@@ -35,92 +33,95 @@ export interface ValidatorOptions {
    * Store writes are always awaited.
    */
   readonly shutdownGrace?: Duration.DurationInput
-  /** How the replay window is sized (default: `NonceWindow`'s); tests shrink `maxKeys`. */
+  /** How the replay window is sized (default: `NonceWindow`'s). */
   readonly nonceWindow?: NonceWindowOptions
 }
 
-/** A validator that is serving. It stops (gracefully) when its scope closes. */
-export interface RunningValidator {
-  /** `http://host:port` */
-  readonly url: string
-  readonly host: string
-  readonly port: number
-  /** The ss58 address dendrites must sign for (`bt_header_axon_hotkey`). */
-  readonly hotkey: string
-}
-
-/** The ports a validator is composed from; the caller provides them. */
+/** The ports a validator is composed from. */
 export type ValidatorPorts = GitHub | PatStore | Metagraph
 
-// The validator's own services; the GitHub and store ports are decorated for metrics and drain.
-const servicesLayer = (options: ValidatorOptions) => {
-  const own = Layer.mergeAll(
-    NonceWindow.layerMetagraph(options.nonceWindow),
-    RateLimiter.layer({ perMinute: options.rateLimit ?? 30 }),
-    Admission.layer({ maxConcurrency: options.maxConcurrency ?? 2048 }),
-    Metrics.layer,
-    Drain.layer
-  )
-  return Layer.mergeAll(ObservedGitHub.layer, Drain.trackWrites).pipe(Layer.provideMerge(own))
-}
+/** A validator that is serving: where, and as whom. It drains and stops when its layer is released. */
+export class Validator extends Context.Tag("@gittensor-pat/validator/Validator")<Validator, ServerAddress>() {}
+
+// Metrics, the drain, and the GitHub and store ports observed for both.
+const ops = Layer.mergeAll(ObservedGitHub.layer, Drain.trackWrites).pipe(Layer.provideMerge(Layer.merge(Metrics.layer, Drain.layer)))
 
 /**
- * Starts a validator on `host:port` over the ports in context. Request signatures are
- * verified on an `Sr25519Verifier`'s threads if the context holds one, else on the main
- * thread. When the scope closes it drains: refuses new requests, finishes those in flight
- * (up to `shutdownGrace`), waits for every store write, then closes its connections.
+ * The validator over the ports in context: its server (synapse and ops routes), ops
+ * (metrics, drain, observed GitHub) and overload gates. Signatures are verified on an
+ * `Sr25519Verifier`'s threads if the context holds one, else on the main thread.
  */
-export const startValidator = (
-  options: ValidatorOptions
-): Effect.Effect<RunningValidator, HttpServerError.ServeError, Scope.Scope | ValidatorPorts> =>
-  Effect.gen(function* () {
-    const host = options.host ?? "127.0.0.1"
-    const node = Http.createServer(serverOptions)
-    const services = yield* Layer.build(servicesLayer(options))
-    // Node's default backlog (511) overflows when a burst of callers connect at once; the
-    // dropped SYNs are retried 1 s, 3 s later, time the caller's timeout counts and we
-    // cannot see. The kernel caps it at net.core.somaxconn.
-    const server = yield* NodeHttpServer.make(() => node, { host, port: options.port ?? 0, backlog: 4096 })
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-    const self = { hotkey: options.keypair.address, ip: host, port, version: DENDRITE_VERSION, uuid: randomUUID() }
-    // No tracer is exported, so spans would only cost allocations on every request.
-    const routes = yield* NodeHttpServer.makeHandler(makeApp(self)).pipe(
-      Effect.provide(services),
-      HttpMiddleware.withTracerDisabledWhenEffect(() => true),
-      Effect.withTracerEnabled(false)
-    )
-    // The synapses skip the platform's router and response layers: on a request's path they
-    // cost more than the checks themselves.
-    const synapses = yield* makeSynapseListener({ self, rateLimit: options.rateLimit ?? 30 }).pipe(
-      Effect.provide(services)
-    )
-    const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
-      if (lacksHost(request)) return refuseHostless(response, self)
-      // Whatever of a body its answer did not wait for (a refusal on the headers, a route
-      // that reads none) gets a few seconds more, then its connection closes.
-      response.once("finish", () => dropUnreadBody(request, Date.now() + LEFTOVER_BODY_MS))
-      const name = synapseOf(request)
-      if (name === undefined) routes(request, response)
-      else synapses(name, request, response)
-    }
-    node.on("request", listener)
-    yield* Effect.addFinalizer(() => Effect.sync(() => node.off("request", listener)))
-    yield* FrontDoor.guard(node, { self }).pipe(Effect.provide(services))
-    yield* answerClientErrors(node, self)
-    const drain = Context.get(services, Drain.Drain)
-    yield* Effect.addFinalizer(() =>
-      Effect.gen(function* () {
-        yield* Effect.logInfo("shutting down: no new requests; finishing those in flight")
-        node.close()
-        const { unfinishedRequests } = yield* drain.drain(options.shutdownGrace ?? Duration.seconds(10))
-        if (unfinishedRequests > 0) {
-          yield* Effect.logWarning("shutdown: requests still in flight after the grace period were cut").pipe(
-            Effect.annotateLogs({ unfinished: unfinishedRequests })
-          )
-        }
-        node.closeAllConnections()
-        yield* Effect.logInfo("stopped")
+export const layer = (options: ValidatorOptions): Layer.Layer<Validator, HttpServerError.ServeError, ValidatorPorts> => {
+  const rateLimit = options.rateLimit ?? 30
+  const own = Layer.mergeAll(
+    NonceWindow.layerMetagraph(options.nonceWindow),
+    RateLimiter.layer({ perMinute: rateLimit }),
+    Overload.layer({ maxConcurrency: options.maxConcurrency ?? 2048 })
+  )
+  return Layer.scoped(Validator, serve({ ...options, rateLimit })).pipe(Layer.provide(own), Layer.provide(ops))
+}
+
+const developmentNotice = (settings: ServeSettings, hotkey: string) =>
+  Effect.logWarning(
+    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --subtensor.network finney (or --metagraph FILE) --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
+  ).pipe(Effect.annotateLogs({ hotkey, metagraph: describeMetagraph(settings.metagraph), pats_file: settings.patsFile }))
+
+/**
+ * The ports of a real validator whose hotkey is `hotkey`: GitHub over HTTP, the JSON store
+ * (created empty if missing), the metagraph the settings name (see `metagraphLayer`; a
+ * snapshot that does not list `hotkey` is refused).
+ */
+const ports = (settings: ServeSettings, hotkey: string) =>
+  Layer.mergeAll(
+    GitHubHttp.layerNode({ baseUrl: settings.githubApiUrl }),
+    Layer.unwrapEffect(
+      Effect.as(JsonFilePatStore.ensure(settings.patsFile), JsonFilePatStore.layerNode({ path: settings.patsFile }))
+    ),
+    metagraphLayer(settings.metagraph, hotkey)
+  ).pipe(Layer.provide(NodeFileSystem.layer))
+
+// Without its threads the validator still serves, verifying on the main thread.
+const verifierThreads = Layer.catchAll(Sr25519Verifier.layer(), (error) =>
+  Layer.effectDiscard(
+    Effect.logWarning("signature verification runs on the main thread").pipe(Effect.annotateLogs({ error: error.message }))
+  )
+)
+
+/**
+ * `validator serve` as one layer: the hotkey from its wallet, the ports the settings name,
+ * the verifier threads, and the validator over them, until the layer is released
+ * (SIGINT/SIGTERM), when it drains. It logs through the logger in context (`main.ts`
+ * provides the one of the settings' format and level).
+ */
+export const ValidatorLive = (settings: ServeSettings) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const keypair = yield* loadHotkey(settings).pipe(Effect.provide(NodeFileSystem.layer))
+      if (settings.development) yield* developmentNotice(settings, keypair.address)
+      const validator = layer({
+        keypair,
+        host: settings.host,
+        port: settings.port,
+        maxConcurrency: settings.maxConcurrency,
+        rateLimit: settings.rateLimit
       })
-    )
-    return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, host, port, hotkey: options.keypair.address }
-  })
+      const announce = Layer.effectDiscard(
+        Effect.flatMap(Validator, (running) =>
+          Effect.logInfo("serving").pipe(
+            Effect.annotateLogs({
+              url: running.url,
+              hotkey: running.hotkey,
+              mode: settings.development ? "development" : "production",
+              metagraph: describeMetagraph(settings.metagraph),
+              pats_file: settings.patsFile,
+              github_api_url: settings.githubApiUrl
+            })
+          )
+        )
+      )
+      return announce.pipe(
+        Layer.provide(validator),
+        Layer.provide(Layer.mergeAll(ports(settings, keypair.address), verifierThreads))
+      )
+    })
+  )

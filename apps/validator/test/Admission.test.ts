@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, FastCheck, Ref, TestClock } from "effect"
-import * as Admission from "../src/Admission.js"
+import * as Admission from "../src/overload/admission.js"
 
 const FAR = 1_000_000
 
 // Occupies every slot until `gate` opens.
-const fill = (gate: Admission.Admission["Type"], slots: number, open: Deferred.Deferred<void>) =>
+const fill = (gate: Admission.Admission, slots: number, open: Deferred.Deferred<void>) =>
   Effect.forEach(
     Array.from({ length: slots }, (_, i) => i),
     () => Effect.fork(gate.run(0, FAR, () => Deferred.await(open))),
@@ -15,7 +15,7 @@ const fill = (gate: Admission.Admission["Type"], slots: number, open: Deferred.D
 const settle = Effect.repeatN(Effect.yieldNow(), 20)
 
 // Yields until `n` requests wait for a slot.
-const waitingIs = (gate: Admission.Admission["Type"], n: number) =>
+const waitingIs = (gate: Admission.Admission, n: number) =>
   Effect.repeat(Effect.zipRight(Effect.yieldNow(), gate.load), { until: (load) => load.waiting === n })
 
 describe("Admission", () => {
@@ -45,7 +45,7 @@ describe("Admission", () => {
       yield* settle
       yield* TestClock.adjust(1_001)
       const result = yield* Fiber.join(late)
-      assert.isTrue(result._tag === "Left" && result.left._tag === "AdmissionShedError")
+      assert.isTrue(result._tag === "Left" && result.left._tag === "OverloadShedError")
       assert.deepStrictEqual(yield* gate.load, { running: 1, waiting: 0 })
       yield* Deferred.succeed(open, undefined)
       yield* settle
@@ -63,7 +63,7 @@ describe("Admission", () => {
       yield* Fiber.join(slow)
       // The slot freed at 800 ms, but a run takes 800 ms and this one must answer by 1 000 ms.
       const result = yield* Fiber.join(late)
-      assert.isTrue(result._tag === "Left" && result.left._tag === "AdmissionShedError")
+      assert.isTrue(result._tag === "Left" && result.left._tag === "OverloadShedError")
       assert.deepStrictEqual(yield* gate.load, { running: 0, waiting: 0 })
     }))
 

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, FastCheck, Fiber } from "effect"
-import { make, nextCost } from "../src/LoadMeter.js"
+import { make, nextCost } from "../src/overload/loadMeter.js"
 
 describe("load meter cost", () => {
   it("keeps its value through windows too thin to tell", () => {

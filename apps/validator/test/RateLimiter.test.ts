@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, FastCheck, TestClock } from "effect"
-import * as RateLimiter from "../src/RateLimiter.js"
+import * as RateLimiter from "../src/http/RateLimiter.js"
 
 const takeN = (limiter: RateLimiter.RateLimiter["Type"], hotkey: string, n: number) =>
   Effect.forEach(Array.from({ length: n }), () => limiter.take(hotkey))

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-import { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_SEND_LEAD_MS, sentAtMillis } from "../src/budget.js"
+import { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_SEND_LEAD_MS, sentAtMillis } from "../src/http/budget.js"
 
 describe("request budget (CONTRACT §6 deadline)", () => {
   it("a 12 s timeout leaves 11 s", () => assert.strictEqual(budgetMillis(12), 11_000))

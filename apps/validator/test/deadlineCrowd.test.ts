@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-import { CROWD_SLACK_MS, DeadlineCrowd, MAX_ADVANCE_SHARE } from "../src/deadlineCrowd.js"
+import { CROWD_SLACK_MS, DeadlineCrowd, MAX_ADVANCE_SHARE } from "../src/overload/deadlineCrowd.js"
 
 describe("DeadlineCrowd", () => {
   it("a pipeline alone keeps its deadline", () => {

@@ -4,8 +4,9 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { devMinerKey, devValidatorKey, hotkeyFile, readMetagraphSnapshot } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { loadHotkey } from "../src/hotkey.js"
-import { DEV_WALLET, EXAMPLE_METAGRAPH, type ServeSettings } from "../src/settings.js"
+import { loadHotkey } from "../src/cli/hotkey.js"
+import { DEV_WALLET, MetagraphSettings, type ServeSettings } from "../src/cli/settings.js"
+import { EXAMPLE_METAGRAPH } from "../src/examples.js"
 import { tempDir } from "./support/world.js"
 
 const settings = (overrides: Partial<ServeSettings>): ServeSettings => ({
@@ -14,12 +15,13 @@ const settings = (overrides: Partial<ServeSettings>): ServeSettings => ({
   port: 8091,
   wallet: DEV_WALLET,
   devWallet: true,
-  metagraphPath: EXAMPLE_METAGRAPH,
+  metagraph: MetagraphSettings.File({ path: EXAMPLE_METAGRAPH }),
   githubApiUrl: "https://api.github.com",
   patsFile: "data/miner_pats.json",
   maxConcurrency: 2048,
   rateLimit: 30,
   logLevel: "Info",
+  logFormat: "json",
   ...overrides
 })
 

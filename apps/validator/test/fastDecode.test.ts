@@ -1,7 +1,7 @@
 import { PatBroadcastSynapse, PatCheckSynapse } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
 import { Either, FastCheck as fc, Redacted, Schema } from "effect"
-import { fastBroadcast, fastCheck } from "../src/fastDecode.js"
+import { fastBroadcast, fastCheck } from "../src/http/fastDecode.js"
 
 // A value of each kind a JSON body can hold where a field is expected, fitting or not.
 const anyJson = fc.oneof(

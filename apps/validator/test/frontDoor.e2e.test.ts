@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Refusals } from "../src/refusals.js"
+import { Refusals } from "../src/http/refusals.js"
 import { freshNonce, makeWorld, post, seedStore, signedHeaders, type World } from "./support/world.js"
 
 const BAD_SIGNATURE = `0x${"00".repeat(64)}`
@@ -56,9 +56,9 @@ describe("front door (CONTRACT §6: shed rather than time out)", () => {
       assert.include(metrics, 'outcome="http_503"')
       // Like every answer, the refusal has its own request line (issue 7: one line per request).
       yield* Effect.sleep("20 millis")
-      const line = world.logs.map((text) => JSON.parse(text)).find((record) => record.annotations?.status === 503)
-      assert.deepInclude(line?.annotations, { synapse: "PatCheckSynapse", outcome: "http_503", uid: 1, reason: Refusals.shed.message })
-      assert.strictEqual(line?.annotations.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
+      const line = world.logs.map((text) => JSON.parse(text)).find((record) => record.status === 503)
+      assert.deepInclude(line, { synapse: "PatCheckSynapse", outcome: "http_503", uid: 1, reason: Refusals.shed.message })
+      assert.strictEqual(line?.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
       // The query aside, as the route itself matches it.
       const lateAgain = { ...late, bt_header_dendrite_uuid: "late-with-query" }
       assert.strictEqual((yield* post(world, "/PatCheckSynapse?from=test", lateAgain, "{not json")).status, 503)

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { LEFTOVER_BODY_MS } from "../src/readBody.js"
+import { LEFTOVER_BODY_MS } from "../src/http/body.js"
 import { body, post, makeWorld, seedStore, signedHeaders, type World } from "./support/world.js"
 import { parseAnswer, type RawExchange, rawExchange, requestHead } from "./support/rawHttp.js"
 

@@ -104,6 +104,9 @@ const startAndStop = (launch: Launch) =>
     let output = ""
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    // The output is whole once every process writing to the pipes has closed them: the
+    // server's last lines may still be in a pipe when its exit is seen.
+    const outputEnded = Promise.all([child.stdout, child.stderr].map((pipe) => new Promise((resolve) => pipe?.once("close", resolve))))
     const launcher = child.pid!
     let tree: ReadonlyArray<number> = [launcher]
     yield* Effect.addFinalizer(() =>
@@ -128,7 +131,9 @@ const startAndStop = (launch: Launch) =>
       yield* Effect.sleep("100 millis")
     }
     yield* exited(child)
-    return { ...gone, tree, output, ms: performance.now() - signalledAt }
+    const ms = performance.now() - signalledAt
+    yield* Effect.promise(() => outputEnded).pipe(Effect.timeout("5 seconds"), Effect.ignore)
+    return { ...gone, tree, output, ms }
   })
 
 const assertGone = (result: Effect.Effect.Success<ReturnType<typeof startAndStop>>) => {

@@ -175,8 +175,8 @@ describe("deadline and load (CONTRACT §6)", () => {
       yield* Effect.suspend(() => (closed() === undefined ? Effect.fail("not yet") : Effect.void)).pipe(
         Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("3 seconds")))
       )
-      const line = JSON.parse(closed()!) as { annotations: Record<string, unknown> }
-      assert.deepInclude(line.annotations, { synapse: "PatCheckSynapse", uid: 1, status: 499, outcome: "client_closed" })
+      const line = JSON.parse(closed()!) as Record<string, unknown>
+      assert.deepInclude(line, { synapse: "PatCheckSynapse", uid: 1, status: 499, outcome: "client_closed" })
       assert.notInclude(closed()!, token)
       const metrics = yield* Effect.promise(() => fetch(`${world.validator.url}/metrics`).then((r) => r.text()))
       assert.include(metrics, 'outcome="client_closed"')

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Refusals } from "../src/refusals.js"
+import { Refusals } from "../src/http/refusals.js"
 import { parseAnswer, rawRequest, requestHead } from "./support/rawHttp.js"
 import { body, makeWorld, post, signedHeaders, type World } from "./support/world.js"
 

@@ -3,15 +3,14 @@ import { join } from "node:path"
 import { NodeContext, NodeFileSystem } from "@effect/platform-node"
 import { type Keypair, MetagraphSnapshot, writeHotkey } from "@gittensor-pat/axon"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { FakeGitHub } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub } from "@gittensor-pat/fake-github"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Logger, Option, Schedule } from "effect"
-import { validatorCli } from "../src/cli.js"
-import { exitCodeOf } from "../src/exitCode.js"
-import { serve } from "../src/serve.js"
-import { startValidator } from "../src/Validator.js"
-import { body, post, signedHeaders, tempDir, testKey, type World } from "./support/world.js"
+import { validatorCli } from "../src/Cli.js"
+import { exitCodeOf } from "../src/cli/exitCode.js"
+import { ValidatorLive } from "../src/Validator.js"
+import { body, post, signedHeaders, startValidator, tempDir, testKey, type World } from "./support/world.js"
 
 interface Health {
   readonly status: string
@@ -146,7 +145,7 @@ describe("a snapshot the validator cannot serve (CONTRACT §8)", () => {
           "--pats-file", join(dir, "miner_pats.json"), "--wallet.path", wallet.path,
           "--wallet.name", wallet.name, "--wallet.hotkey", wallet.hotkey, "--log-level", "none"
         ]
-        const exit = yield* Effect.exit(validatorCli(serve)(argv).pipe(Effect.provide(NodeContext.layer)))
+        const exit = yield* Effect.exit(validatorCli((settings) => Layer.launch(ValidatorLive(settings)))(argv).pipe(Effect.provide(NodeContext.layer)))
         assert.strictEqual(exitCodeOf(exit), 1)
         const message = Exit.isFailure(exit) ? Option.map(Cause.failureOption(exit.cause), (e) => (e as Error).message) : Option.none()
         assert.isTrue(Option.isSome(message))

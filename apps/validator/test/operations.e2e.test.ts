@@ -11,10 +11,8 @@ const get = (world: World, path: string) =>
   })
 
 
-interface LogLine {
-  readonly message: string
-  readonly annotations: Record<string, unknown>
-}
+// A JSON log line: timestamp, level, message, then each annotation as a field.
+type LogLine = Record<string, unknown> & { readonly message: string }
 
 const requestLines = (world: World): ReadonlyArray<LogLine> =>
   world.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.message === "request")
@@ -53,7 +51,7 @@ describe("operations", () => {
       for (const token of [accepted, invalid, transient]) {
         for (const text of [...texts, ...world.logs]) assert.notInclude(text, token)
       }
-      const pats = requestLines(world).flatMap((line) => (line.annotations.pat === undefined ? [] : [line.annotations.pat]))
+      const pats = requestLines(world).flatMap((line) => (line.pat === undefined ? [] : [line.pat]))
       assert.deepStrictEqual(pats, ["***WXYZ", "***QRST", "***MNOP"])
     }))
 
@@ -67,13 +65,13 @@ describe("operations", () => {
       yield* call(world, "PatCheckSynapse", world.miners[0]!, {})
       yield* post(world, "/PatCheckSynapse", signedHeaders(world, world.stranger, "PatCheckSynapse"), body("PatCheckSynapse"))
       const [ok, refused] = requestLines(world)
-      assert.deepInclude(ok!.annotations, { synapse: "PatCheckSynapse", uid: 1, outcome: "valid", status: 200 })
-      assert.strictEqual(ok!.annotations.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
-      const github = ok!.annotations.github_ms as Record<string, number>
+      assert.deepInclude(ok!, { synapse: "PatCheckSynapse", uid: 1, outcome: "valid", status: 200 })
+      assert.strictEqual(ok!.hotkey, `${world.miners[0]!.address.slice(0, 8)}…`)
+      const github = ok!.github_ms as Record<string, number>
       assert.isAtLeast(github.identity!, 45)
       assert.isAtLeast(github["test-query"]!, 45)
-      assert.isAtLeast(ok!.annotations.total_ms as number, 45)
-      assert.deepInclude(refused!.annotations, { outcome: "http_403", status: 403 })
+      assert.isAtLeast(ok!.total_ms as number, 45)
+      assert.deepInclude(refused!, { outcome: "http_403", status: 403 })
       assert.strictEqual(requestLines(world).length, 2)
     }))
 

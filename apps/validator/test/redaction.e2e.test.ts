@@ -59,7 +59,7 @@ describe("a token quoted in GitHub's error text (CONTRACT §7)", () => {
       assert.strictEqual(requests.length, 2)
       for (const line of requests) assert.include(line, reason)
       // Effect's Debug record of each failed GitHub call's fiber was captured, and is masked too.
-      assert.isTrue(world.logs.some((line) => line.includes('"logLevel":"DEBUG"') && line.includes("***9876")))
+      assert.isTrue(world.logs.some((line) => line.includes('"level":"DEBUG"') && line.includes("***9876")))
       assertNowhere([broadcast.text, check.text, ...world.logs], token)
     }))
 

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { ShedPacer } from "../src/shedPacer.js"
+import { ShedPacer } from "../src/overload/shedPacer.js"
 
 const until = (done: () => boolean, ms: number) =>
   Effect.promise(async () => {

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-import { allowance, type Backlog, expectedMs, MAX_ALLOWANCE, MIN_ALLOWANCE, mustShed, StakeRanks } from "../src/shedPolicy.js"
+import { allowance, type Backlog, expectedMs, MAX_ALLOWANCE, MIN_ALLOWANCE, mustShed, StakeRanks } from "../src/overload/shedPolicy.js"
 
 const backlog = FastCheck.record({
   queued: FastCheck.nat({ max: 5_000 }),

@@ -4,7 +4,7 @@ import { Messages } from "@gittensor-pat/core"
 import { type DiskFault, diskFull, failingDisk } from "@gittensor-pat/storage-adapter/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import type { StoreReport } from "../src/storeReport.js"
+import type { StoreReport } from "../src/http/storeReport.js"
 import { call, makeWorld, readStore, tokenFields, type World } from "./support/world.js"
 
 const TOKEN = "ghp_store_fault_token_4242"

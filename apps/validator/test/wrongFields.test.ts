@@ -1,7 +1,7 @@
 import { PatBroadcastSynapse, PatCheckSynapse } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
 import { Either, FastCheck as fc, ParseResult, Schema } from "effect"
-import { wrongFields } from "../src/wrongFields.js"
+import { wrongFields } from "../src/http/wrongFields.js"
 
 const nestedArrays = (depth: number): unknown => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`)
 const nestedObjects = (depth: number): unknown => JSON.parse(`${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`)

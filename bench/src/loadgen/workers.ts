@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { broadcastCategory, checkCategory } from "@gittensor-pat/core"
+import { broadcastCategory, checkCategory } from "@gittensor-pat/miner/categories"
 import { Effect, Option } from "effect"
 import { type Ending, makeConnection } from "./connection.js"
 import { makePresigner, type SigningStats } from "./presign.js"

@@ -1,4 +1,4 @@
-import type { FakeBehaviour } from "@gittensor-pat/http-adapter/testing"
+import type { FakeBehaviour } from "@gittensor-pat/fake-github"
 import { Effect } from "effect"
 import { minerRange } from "../miners.js"
 import { percent } from "../stats.js"

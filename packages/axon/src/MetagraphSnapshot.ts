@@ -1,22 +1,14 @@
 import { FileSystem } from "@effect/platform"
-import { Hotkey, Metagraph, Neuron, Uid } from "@gittensor-pat/core"
-import {
-  Clock,
-  Config,
-  type ConfigError,
-  Context,
-  type Duration,
-  Effect,
-  Either,
-  Layer,
-  Option,
-  ParseResult,
-  Ref,
-  Schedule,
-  type Scope,
-  Schema
-} from "effect"
+import { Hotkey, type Metagraph, Neuron, Uid } from "@gittensor-pat/core"
+import { Config, type ConfigError, type Duration, Effect, Either, Layer, Option, ParseResult, Ref, Schema } from "effect"
 import { MetagraphError } from "./errors.js"
+import {
+  type MetagraphRefused,
+  type MetagraphSource,
+  type MetagraphStatus,
+  type MetagraphUnavailable,
+  ReloadingMetagraph
+} from "./ReloadingMetagraph.js"
 
 // CONTRACT §8, snake_case as the Python side writes it; extra fields are ignored.
 const SnapshotFile = Schema.parseJson(
@@ -97,44 +89,7 @@ export const readMetagraphSnapshot = Effect.fn("Metagraph.readSnapshot")(functio
   return yield* parseMetagraphSnapshot(path, text)
 })
 
-/** How fresh the served snapshot is, for `/healthz`. */
-export interface MetagraphHealth {
-  readonly path: string
-  readonly netuid: number
-  readonly block: number
-  readonly neurons: number
-  /** Epoch milliseconds when the served snapshot was loaded. */
-  readonly loadedAt: number
-  /** Why the latest reload was refused, while the last good snapshot is still served. */
-  readonly lastError: Option.Option<string>
-}
-
-/** The state of the snapshot behind the `Metagraph` layer. */
-export class MetagraphStatus extends Context.Tag("@gittensor-pat/axon/MetagraphStatus")<
-  MetagraphStatus,
-  { readonly health: Effect.Effect<MetagraphHealth> }
->() {}
-
-interface Loaded {
-  readonly snapshot: Snapshot
-  readonly byHotkey: ReadonlyMap<string, Uid>
-  readonly health: MetagraphHealth
-}
-
-const load = (path: string, snapshot: Snapshot, loadedAt: number): Loaded => ({
-  snapshot,
-  byHotkey: new Map(snapshot.neurons.map((neuron) => [neuron.hotkey, neuron.uid])),
-  health: {
-    path,
-    netuid: snapshot.netuid,
-    block: snapshot.block,
-    neurons: snapshot.neurons.length,
-    loadedAt,
-    lastError: Option.none()
-  }
-})
-
-/** Options of the snapshot-backed `Metagraph`. */
+/** Options of the snapshot-file-backed `Metagraph`. */
 export interface MetagraphSnapshotOptions {
   readonly path: string
   /** How often the file is checked for changes. Default 2 seconds. */
@@ -146,21 +101,6 @@ export interface MetagraphSnapshotOptions {
   readonly ownHotkey?: string
 }
 
-/** `snapshot`, unless it does not list `ownHotkey` (when one is required). */
-const listsOwnHotkey = (
-  path: string,
-  snapshot: Snapshot,
-  ownHotkey: string | undefined
-): Either.Either<Snapshot, MetagraphError> =>
-  ownHotkey === undefined || snapshot.neurons.some((neuron) => neuron.hotkey === ownHotkey)
-    ? Either.right(snapshot)
-    : Either.left(
-        new MetagraphError({
-          path,
-          detail: `does not list this validator's hotkey ${ownHotkey} (netuid ${snapshot.netuid}, block ${snapshot.block}); export the metagraph of the subnet this hotkey is registered on, or start with the hotkey the snapshot lists (--wallet.name, --wallet.hotkey)`
-        })
-      )
-
 // Any change to the file (edit in place, or replace by rename) moves one of these.
 const fingerprint = (info: FileSystem.File.Info): string =>
   [Option.map(info.mtime, (date) => date.getTime()), Option.some(info.size), info.ino]
@@ -168,62 +108,48 @@ const fingerprint = (info: FileSystem.File.Info): string =>
     .join(":")
 
 /**
- * The `Metagraph` port over a snapshot file, with its `MetagraphStatus`. Fails if the file
- * cannot be loaded now; afterwards it reloads whenever the file changes (checked every
- * `pollInterval`, for as long as the scope lives), and a bad reload (malformed, no neurons,
- * `ownHotkey` missing) is logged and reported in the status, while the last good snapshot
- * keeps being served.
+ * A snapshot file as a metagraph source: read when its fingerprint (mtime, size, inode)
+ * moved since the last look, checked every `pollInterval` (default 2 seconds).
  */
-const make = (
-  options: MetagraphSnapshotOptions
-): Effect.Effect<Context.Context<Metagraph | MetagraphStatus>, MetagraphError, FileSystem.FileSystem | Scope.Scope> =>
+export const snapshotFileSource = (
+  path: string,
+  pollInterval: Duration.DurationInput = "2 seconds"
+): Effect.Effect<MetagraphSource<MetagraphError, FileSystem.FileSystem>, never, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const stamp = fs.stat(options.path).pipe(Effect.map(fingerprint), Effect.orElseSucceed(() => "missing"))
-    const read = Effect.flatMap(readMetagraphSnapshot(options.path), (snapshot) =>
-      listsOwnHotkey(options.path, snapshot, options.ownHotkey)
-    )
+    const stamp = fs.stat(path).pipe(Effect.map(fingerprint), Effect.orElseSucceed(() => "missing"))
     const seen = yield* Ref.make(yield* stamp)
-    const first = yield* read
-    const state = yield* Ref.make(load(options.path, first, yield* Clock.currentTimeMillis))
-
-    const reload = Effect.gen(function* () {
-      const current = yield* stamp
-      if (current === (yield* Ref.get(seen))) return
-      yield* Ref.set(seen, current)
-      const result = yield* Effect.either(read)
-      if (Either.isLeft(result)) {
-        yield* Effect.logError(`${result.left.message}; still serving the last good snapshot`)
-        yield* Ref.update(state, (s) => ({ ...s, health: { ...s.health, lastError: Option.some(result.left.message) } }))
-        return
-      }
-      const loaded = load(options.path, result.right, yield* Clock.currentTimeMillis)
-      yield* Ref.set(state, loaded)
-      yield* Effect.logInfo(`Metagraph snapshot reloaded: block ${loaded.health.block}, ${loaded.health.neurons} neurons`)
-    })
-    yield* Effect.forkScoped(Effect.repeat(reload, Schedule.spaced(options.pollInterval ?? "2 seconds")))
-
-    const snapshot = Effect.map(Ref.get(state), (s) => s.snapshot)
-    const metagraph = Metagraph.of({
-      uidOf: (hotkey) => Effect.map(Ref.get(state), (s) => Option.fromNullable(s.byHotkey.get(hotkey))),
-      stakeOf: (uid) => Effect.map(snapshot, (s) => s.neurons[uid]?.stake ?? 0),
-      hotkeys: Effect.map(snapshot, (s) => s.neurons.map((neuron) => neuron.hotkey)),
-      neurons: Effect.map(snapshot, (s) => s.neurons)
-    })
-    const status = MetagraphStatus.of({ health: Effect.map(Ref.get(state), (s) => s.health) })
-    return Context.make(Metagraph, metagraph).pipe(Context.add(MetagraphStatus, status))
+    return {
+      label: `Metagraph snapshot ${path}`,
+      read: readMetagraphSnapshot(path),
+      every: pollInterval,
+      changed: Effect.flatMap(stamp, (current) => Ref.modify(seen, (last) => [current !== last, current])),
+      whenNotListed:
+        "export the metagraph of the subnet this hotkey is registered on, or start with the hotkey the snapshot lists (--wallet.name, --wallet.hotkey)"
+    }
   })
 
-/** The snapshot-backed `Metagraph` and its `MetagraphStatus`, as a constructor and layers. */
+const layer = (
+  options: MetagraphSnapshotOptions
+): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError | MetagraphRefused | MetagraphUnavailable, FileSystem.FileSystem> =>
+  Layer.scopedContext(
+    Effect.flatMap(snapshotFileSource(options.path, options.pollInterval), (source) =>
+      ReloadingMetagraph.make({ source, ...(options.ownHotkey === undefined ? {} : { ownHotkey: options.ownHotkey }) })
+    )
+  )
+
+/**
+ * The `Metagraph` port over a snapshot file, with its `MetagraphStatus` (see
+ * `ReloadingMetagraph`): fails if the file cannot be served now; afterwards it reloads
+ * whenever the file changes, and a bad reload (malformed, no neurons, `ownHotkey` missing)
+ * is logged and reported in the status while the last good snapshot keeps being served.
+ */
 export const MetagraphSnapshot = {
-  make,
   /** The services for `options`; the reload poller runs while the layer lives. */
-  layer: (
-    options: MetagraphSnapshotOptions
-  ): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError, FileSystem.FileSystem> => Layer.scopedContext(make(options)),
+  layer,
   /** As `layer`, with the options read from `Config`. */
   layerConfig: (
     config: Config.Config.Wrap<MetagraphSnapshotOptions>
-  ): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError | ConfigError.ConfigError, FileSystem.FileSystem> =>
-    Layer.scopedContext(Effect.flatMap(Config.unwrap(config), make))
+  ): Layer.Layer<Metagraph | MetagraphStatus, MetagraphError | MetagraphRefused | MetagraphUnavailable | ConfigError.ConfigError, FileSystem.FileSystem> =>
+    Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))
 }

@@ -1,7 +1,6 @@
-import { createRequire } from "node:module"
 import { availableParallelism } from "node:os"
-import { pathToFileURL } from "node:url"
-import { Worker } from "node:worker_threads"
+import type { Worker } from "node:worker_threads"
+import { startWorkerThread, workerEntry } from "@gittensor-pat/worker-threads"
 import { VerifierError } from "./errors.js"
 import type { SignedRequest } from "./signature.js"
 import { encodeBatch, type VerifyAnswer, type VerifyBatch, WORKER_READY } from "./verifierProtocol.js"
@@ -29,9 +28,6 @@ export interface VerifierPool {
   readonly close: () => Promise<void>
 }
 
-// scripts/launch.mjs emits the worker's bundle under this name beside `<program>.mjs`.
-const WORKER_BUNDLE_SUFFIX = ".sr25519-worker.mjs"
-
 // Answers come back per batch: a cap keeps one burst from holding every answer until its end.
 const MAX_BATCH = 64
 // A thread that dies before it is ready would die again at once: pause before the next.
@@ -46,37 +42,16 @@ interface Slot {
   load: number
 }
 
-// Under vitest or tsx this module is its TypeScript source; in the launcher's bundle it is
-// `<program>.mjs`, with the worker bundled beside it.
-const defaultWorkerUrl = (): URL => {
-  const here = new URL(import.meta.url)
-  return here.pathname.endsWith(".ts")
-    ? new URL("./sr25519Worker.ts", here)
-    : new URL(here.pathname.replace(/\.m?js$/, WORKER_BUNDLE_SUFFIX), here)
-}
-
-// Node 20 applies no loader hooks to worker threads (not even `--import tsx` in their
-// execArgv), so a TypeScript worker registers tsx itself before importing its entry.
-const tsxRegisterUrl = (): string => {
-  const require = createRequire(import.meta.url)
-  const manifest = require.resolve("tsx/package.json")
-  const { exports } = require(manifest) as { readonly exports: { readonly "./esm/api": { readonly import: { readonly default: string } } } }
-  return new URL(exports["./esm/api"].import.default, pathToFileURL(manifest)).href
-}
-
-// An empty environment: nothing of the process's (a token in it included) reaches a worker.
-const workerStarter = (url: URL): (() => Worker) => {
-  if (!url.pathname.endsWith(".ts")) return () => new Worker(url, { env: {} })
-  const code = `import(${JSON.stringify(tsxRegisterUrl())}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}) })`
-  return () => new Worker(code, { eval: true, env: {} })
-}
+// scripts/bundleProgram.mjs emits the worker's bundle beside `<program>.mjs` under this name.
+const defaultWorkerUrl = (): URL => workerEntry(import.meta.url, "./sr25519Worker.ts", ".sr25519-worker.mjs")
 
 /**
  * Starts the pool's threads and resolves once each has loaded the WASM; rejects with a
  * `start-failed` `VerifierError` (and stops the others) if one exits first.
  */
 export const openVerifierPool = (options: VerifierPoolOptions = {}): Promise<VerifierPool> => {
-  const startWorker = workerStarter(options.workerUrl ?? defaultWorkerUrl())
+  const entry = options.workerUrl ?? defaultWorkerUrl()
+  const startWorker = () => startWorkerThread(entry)
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism() - 1))
   const maxPending = Math.max(1, options.maxPending ?? 4096)
   const slots: Array<Slot> = Array.from({ length: size }, () => ({

@@ -107,7 +107,7 @@ describe("metagraph snapshot", () => {
       yield* eventually(Effect.map(health.health, (h) => Option.isSome(h.lastError)))
       assert.strictEqual((yield* health.health).block, 101)
       assert.deepStrictEqual(yield* graph.uidOf(Hotkey.make("5C")), Option.some(Uid.make(1)))
-      assert.isTrue(errors.some((line) => line.includes("still serving the last good snapshot")))
+      assert.isTrue(errors.some((line) => line.includes("still serving the last good metagraph")))
 
       writeFileSync(path, snapshotText(102, [neuron(0, "5A", 1)]))
       yield* eventually(Effect.map(health.health, (h) => h.block === 102 && Option.isNone(h.lastError)))
@@ -171,7 +171,7 @@ describe("metagraph snapshot", () => {
       )
       const health = yield* Effect.flatMap(Effect.provide(MetagraphStatus, context), (status) => status.health)
       assert.strictEqual(health.block, 7)
-      assert.strictEqual(health.path, path)
+      assert.strictEqual(health.source, `Metagraph snapshot ${path}`)
     }).pipe(Effect.provide(NodeFileSystem.layer))
   )
 })

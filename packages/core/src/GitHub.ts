@@ -1,18 +1,21 @@
 import { Context, type Effect } from "effect"
+import type { Deadline } from "./Deadline.js"
 import type { GitHubId, Pat } from "./domain.js"
 import type { InvalidPatError, TransientGitHubError } from "./errors.js"
 
 /**
- * The two questions the validator asks GitHub about a token. Implementations read the
- * caller's deadline from `Deadline.current` and never retry past it. Every error names the
- * endpoint of the call that failed: the pipelines choose the miner's message by it.
+ * The two questions the validator asks GitHub about a token. Each call is answered by its
+ * `deadline`, whatever GitHub does: an implementation that has no conclusive answer by then
+ * (GitHub slow, hanging, retried out) fails with a `TransientGitHubError` whose cause is
+ * `deadline`. Every error names the endpoint of the call that failed: the pipelines choose
+ * the miner's message by it.
  */
 export class GitHub extends Context.Tag("@gittensor-pat/core/GitHub")<
   GitHub,
   {
     /** `GET /user`: whose token is this? (CONTRACT §3) */
-    readonly identity: (pat: Pat) => Effect.Effect<GitHubId, TransientGitHubError | InvalidPatError>
+    readonly identity: (pat: Pat, deadline: Deadline) => Effect.Effect<GitHubId, TransientGitHubError | InvalidPatError>
     /** GraphQL `{ viewer { login } }`: can it run scoring queries? Succeeds with the login. (CONTRACT §2) */
-    readonly testQuery: (pat: Pat) => Effect.Effect<string, TransientGitHubError | InvalidPatError>
+    readonly testQuery: (pat: Pat, deadline: Deadline) => Effect.Effect<string, TransientGitHubError | InvalidPatError>
   }
 >() {}

@@ -1,5 +1,5 @@
 import { Clock, Effect, Match, Option } from "effect"
-import * as Deadline from "./Deadline.js"
+import type * as Deadline from "./Deadline.js"
 import { type Hotkey, type Pat, PatEntry, type Uid } from "./domain.js"
 import { HotkeyNotRegisteredError, IdentityLockedError, type PipelineFailure } from "./errors.js"
 import { GitHub } from "./GitHub.js"
@@ -8,6 +8,7 @@ import { Metagraph } from "./Metagraph.js"
 import { BroadcastOutcome } from "./Outcome.js"
 import { PatStore } from "./PatStore.js"
 import { pinAllows, pinGuard } from "./pin.js"
+import { startCall } from "./startCall.js"
 
 /** Every failure a broadcast can meet (CONTRACT §5 steps 1–5). */
 export type BroadcastFailure = PipelineFailure
@@ -37,7 +38,7 @@ const rejected = (reason: string, transient: boolean) => BroadcastOutcome.Reject
 
 /**
  * Answers a `PatBroadcastSynapse` (CONTRACT §5): registered → identity → pin → test query →
- * save. GitHub calls are bounded by `deadline`; the save is not, because cutting a store
+ * save. GitHub calls are answered by `deadline`; the save is not bounded, because cutting a store
  * write short could lose an acknowledged entry.
  */
 export const broadcastPat = (
@@ -60,11 +61,12 @@ const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadlin
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
     const github = yield* GitHub
     const patStore = yield* PatStore
-    const githubId = yield* github.identity(pat).pipe(Deadline.bound(deadline, "identity"))
+    // Each call in a fiber of its own (see `startCall`), one after the other.
+    const githubId = yield* Effect.flatMap(startCall("identity", github.identity(pat, deadline)), (call) => call.answer)
     if (!pinAllows(yield* patStore.get(uid), hotkey, githubId)) {
       return yield* new IdentityLockedError({ uid })
     }
-    yield* github.testQuery(pat).pipe(Deadline.bound(deadline, "test-query"))
+    yield* Effect.flatMap(startCall("test-query", github.testQuery(pat, deadline)), (call) => call.answer)
     const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const entry = PatEntry.make({ uid, hotkey, pat, githubId, storedAt })
     yield* Effect.uninterruptible(patStore.save(entry, pinGuard(uid, hotkey, githubId)))

@@ -1,5 +1,5 @@
 import { Effect, Match, Option } from "effect"
-import * as Deadline from "./Deadline.js"
+import type * as Deadline from "./Deadline.js"
 import type { Hotkey, Uid } from "./domain.js"
 import type { HotkeyNotRegisteredError, IdentityLockedError, PipelineFailure } from "./errors.js"
 import { GitHub } from "./GitHub.js"
@@ -7,6 +7,7 @@ import { Messages } from "./messages.js"
 import { Metagraph } from "./Metagraph.js"
 import { CheckOutcome } from "./Outcome.js"
 import { PatStore } from "./PatStore.js"
+import { startCall } from "./startCall.js"
 
 /**
  * Every failure a check of a registered hotkey can meet. The pin is only re-checked by a
@@ -31,11 +32,11 @@ export const checkOutcomeOf =
     })
 
 // The pipelines carry no span: nothing exports traces, and even with the tracer off a span
-// costs ~20 µs per call (its stack capture), a visible share of a check's CPU at full load.
+// captures a stack per call, a visible share of a check's CPU at full load.
 
 /**
  * Answers a `PatCheckSynapse` (CONTRACT §4): is the token stored for this hotkey's uid
- * still usable? Identity and test query run concurrently, each bounded by `deadline`;
+ * still usable? Identity and test query run concurrently, each answered by `deadline`;
  * an identity failure decides the outcome before any test-query failure does.
  */
 export const checkPat = (
@@ -57,12 +58,12 @@ const checkStored = (uid: Uid, hotkey: Hotkey, deadline: Deadline.Deadline) =>
     const entry = Option.filter(yield* store.get(uid), (stored) => stored.hotkey === hotkey)
     if (Option.isNone(entry)) return CheckOutcome.NoPat()
     const github = yield* GitHub
+    const pat = entry.value.pat
     // An identity failure decides the outcome on its own, so it cuts a pending test query
     // short; a test-query failure has to wait for the identity answer that outranks it.
-    yield* Deadline.boundBoth(
-      deadline,
-      { endpoint: "identity", effect: github.identity(entry.value.pat) },
-      { endpoint: "test-query", effect: github.testQuery(entry.value.pat) }
-    )
+    const testQuery = yield* startCall("test-query", github.testQuery(pat, deadline))
+    const identity = yield* startCall("identity", github.identity(pat, deadline))
+    yield* Effect.tapError(identity.answer, () => testQuery.cancel)
+    yield* testQuery.answer
     return CheckOutcome.Valid()
   })

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Redacted, TestClock } from "effect"
-import { BroadcastOutcome, broadcastFields, broadcastPat, Deadline, Messages, type PatEntry } from "@gittensor-pat/core"
+import { BroadcastOutcome, broadcastPat, Deadline, Messages, type PatEntry } from "@gittensor-pat/core"
 import { Answer, InMemoryPatStore, ScriptedGitHub, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { alice, bob, githubId, neurons, pat, stored, stranger, uid, world } from "./world.js"
 
@@ -10,10 +10,13 @@ const ok = { identity: Answer.succeed(githubId("1001")), testQuery: Answer.succe
 const broadcast = (hotkey = alice, secret = token) =>
   Effect.flatMap(Deadline.after("10 seconds"), (deadline) => broadcastPat(hotkey, pat(secret), deadline))
 
-const rejectedWith = (reason: string) =>
+const accepted = (id: string) => BroadcastOutcome.Accepted({ githubId: githubId(id) })
+
+/** A broadcast is refused with `reason`, transient or not, and leaves the store as it was. */
+const rejectedWith = (reason: string, transient: boolean) =>
   Effect.gen(function* () {
     const before = yield* (yield* InMemoryPatStore).entries
-    assert.deepStrictEqual(broadcastFields(yield* broadcast()), { accepted: false, rejection_reason: reason })
+    assert.deepStrictEqual(yield* broadcast(), BroadcastOutcome.Rejected({ reason, transient }))
     assert.deepStrictEqual(yield* (yield* InMemoryPatStore).entries, before)
   })
 
@@ -22,10 +25,10 @@ const tokensOf = (entries: ReadonlyArray<PatEntry>) => entries.map((e) => [e.uid
 describe("CONTRACT §5 PatBroadcastSynapse", () => {
   it.effect("1. hotkey not registered in the metagraph → Hotkey not registered on subnet, not stored", () =>
     Effect.gen(function* () {
-      assert.deepStrictEqual(broadcastFields(yield* broadcast(stranger)), {
-        accepted: false,
-        rejection_reason: Messages.notRegistered
-      })
+      assert.deepStrictEqual(
+        yield* broadcast(stranger),
+        BroadcastOutcome.Rejected({ reason: Messages.notRegistered, transient: false })
+      )
       assert.deepStrictEqual(yield* (yield* InMemoryPatStore).entries, [])
       assert.strictEqual((yield* (yield* ScriptedGitHub).calls).length, 0)
     }).pipe(Effect.provide(world({ github: { [token]: ok } })))
@@ -33,14 +36,17 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
 
   it.effect("1. the metagraph drops the hotkey mid-request → the next broadcast is refused", () =>
     Effect.gen(function* () {
-      assert.isTrue(broadcastFields(yield* broadcast()).accepted)
+      assert.deepStrictEqual(yield* broadcast(), accepted("1001"))
       yield* (yield* StaticMetagraph).set(neurons.filter((n) => n.hotkey !== alice))
-      assert.strictEqual(broadcastFields(yield* broadcast()).rejection_reason, Messages.notRegistered)
+      assert.deepStrictEqual(
+        yield* broadcast(),
+        BroadcastOutcome.Rejected({ reason: Messages.notRegistered, transient: false })
+      )
     }).pipe(Effect.provide(world({ github: { [token]: ok } })))
   )
 
   it.effect("2. identity lookup invalid → No Github id found for miner <uid>'s PAT, not stored", () =>
-    rejectedWith(Messages.noGitHubId(uid(0))).pipe(
+    rejectedWith(Messages.noGitHubId(uid(0)), false).pipe(
       Effect.provide(
         world({ github: { [token]: { ...ok, identity: Answer.invalid("unauthorized", "401") } } })
       )
@@ -48,11 +54,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
   )
 
   it.effect("2. identity lookup transient → Could not validate Github id for miner <uid>, not stored", () =>
-    Effect.gen(function* () {
-      yield* rejectedWith("Could not validate Github id for miner 0: GitHub /user lookup failed transiently")
-      const outcome = yield* broadcast()
-      assert.isTrue(BroadcastOutcome.$is("Rejected")(outcome) && outcome.transient)
-    }).pipe(
+    rejectedWith("Could not validate Github id for miner 0: GitHub /user lookup failed transiently", true).pipe(
       Effect.provide(
         world({
           store: { entries: [stored(0, alice, "ghp_old", "1001")] },
@@ -64,7 +66,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
 
   it.effect("3. identity pin: same hotkey, different github_id on the uid → GitHub identity is locked, not stored", () =>
     Effect.gen(function* () {
-      yield* rejectedWith(Messages.identityLocked)
+      yield* rejectedWith(Messages.identityLocked, false)
       // The pin is decided before the test query is spent.
       const calls = yield* (yield* ScriptedGitHub).calls
       assert.deepStrictEqual(calls.map((c) => c.endpoint), ["identity"])
@@ -74,13 +76,13 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
   )
 
   it.effect("3. store unreadable when reading the pin → Validator PAT store temporarily unavailable", () =>
-    rejectedWith(Messages.storeUnavailable).pipe(
+    rejectedWith(Messages.storeUnavailable, true).pipe(
       Effect.provide(world({ store: { faults: { read: true } }, github: { [token]: ok } }))
     )
   )
 
   it.effect("4. test query invalid → PAT test query failed: <message from §2>, not stored", () =>
-    rejectedWith("PAT test query failed: GraphQL error: Bad credentials").pipe(
+    rejectedWith("PAT test query failed: GraphQL error: Bad credentials", false).pipe(
       Effect.provide(
         world({
           github: {
@@ -95,7 +97,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
   )
 
   it.effect("4. test query transient → GitHub API temporarily unavailable; the PAT was not evaluated", () =>
-    rejectedWith(Messages.broadcastRetryLater).pipe(
+    rejectedWith(Messages.broadcastRetryLater, true).pipe(
       Effect.provide(
         world({
           store: { entries: [stored(0, alice, "ghp_old", "1001")] },
@@ -106,7 +108,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
   )
 
   it.effect("5. store unwritable at the upsert → store message, entries left as they were", () =>
-    rejectedWith(Messages.storeUnavailable).pipe(
+    rejectedWith(Messages.storeUnavailable, true).pipe(
       Effect.provide(
         world({
           store: { entries: [stored(0, alice, "ghp_old", "1001")], faults: { write: true } },
@@ -122,7 +124,10 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
       yield* TestClock.adjust("50 millis")
       yield* (yield* InMemoryPatStore).put(stored(0, alice, "ghp_other", "2002"))
       yield* TestClock.adjust("100 millis")
-      assert.strictEqual(broadcastFields(yield* Fiber.join(fiber)).rejection_reason, Messages.identityLocked)
+      assert.deepStrictEqual(
+        yield* Fiber.join(fiber),
+        BroadcastOutcome.Rejected({ reason: Messages.identityLocked, transient: false })
+      )
       assert.deepStrictEqual(tokensOf(yield* (yield* InMemoryPatStore).entries), [[0, alice, "ghp_other", "2002"]])
     }).pipe(
       Effect.provide(
@@ -134,9 +139,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
   it.effect("success → accepted, no reason, upserted by uid with storedAt from the clock", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2026, 10, 26, 18, 30, 0))
-      const outcome = yield* broadcast()
-      assert.deepStrictEqual(outcome, BroadcastOutcome.Accepted({ githubId: githubId("1001") }))
-      assert.deepStrictEqual(broadcastFields(outcome), { accepted: true, rejection_reason: null })
+      assert.deepStrictEqual(yield* broadcast(), accepted("1001"))
       const entries = yield* (yield* InMemoryPatStore).entries
       assert.deepStrictEqual(tokensOf(entries), [
         [0, alice, token, "1001"],
@@ -155,7 +158,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
 
   it.effect("a new hotkey on a uid replaces the old entry whatever its github id", () =>
     Effect.gen(function* () {
-      assert.isTrue(broadcastFields(yield* broadcast()).accepted)
+      assert.deepStrictEqual(yield* broadcast(), accepted("1001"))
       assert.deepStrictEqual(tokensOf(yield* (yield* InMemoryPatStore).entries), [[0, alice, token, "1001"]])
     }).pipe(
       Effect.provide(
@@ -180,7 +183,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
       const deadline = yield* Deadline.after("500 millis")
       const fiber = yield* Effect.fork(broadcastPat(alice, pat(token), deadline))
       yield* TestClock.adjust("2 seconds")
-      assert.isTrue(broadcastFields(yield* Fiber.join(fiber)).accepted)
+      assert.deepStrictEqual(yield* Fiber.join(fiber), accepted("1001"))
       assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 1)
     }).pipe(Effect.provide(world({ store: { saveLatency: "1 second" }, github: { [token]: ok } })))
   )

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type CheckFields, checkFields, checkPat, Deadline, type Hotkey, Messages } from "@gittensor-pat/core"
+import { CheckOutcome, checkPat, Deadline, type Hotkey, Messages } from "@gittensor-pat/core"
 import { Answer, InMemoryPatStore, ScriptedGitHub, type TokenScript } from "@gittensor-pat/core/testing"
 import { alice, bob, githubId, stored, stranger, uid, world } from "./world.js"
 
@@ -8,33 +8,35 @@ const token = "ghp_aliceToken000000000000000000000001"
 const aliceEntry = stored(0, alice, token, "1001")
 const ok = { identity: Answer.succeed(githubId("1001")), testQuery: Answer.succeed("alice") }
 
-const retry: CheckFields = { has_pat: true, pat_valid: null, rejection_reason: Messages.checkRetryLater }
-const noPat: CheckFields = { has_pat: false, pat_valid: false, rejection_reason: Messages.noPat }
+const noPat = CheckOutcome.NoPat()
 
 interface Row {
   readonly hotkey?: Hotkey
   readonly entries?: ReadonlyArray<ReturnType<typeof stored>>
   readonly readFault?: boolean
   readonly script?: TokenScript
-  readonly expected: CheckFields
+  readonly expected: CheckOutcome
 }
 
-/** One contract row: a check by `hotkey` in the given world answers with `expected`, and writes nothing. */
+/**
+ * One contract row: a check by `hotkey` in the given world ends in `expected`, and writes
+ * nothing. The outcome's wire row is pinned next to the mapping, in axon's synapseFields test.
+ */
 const row = (name: string, { hotkey = alice, entries = [aliceEntry], readFault = false, script = ok, expected }: Row) =>
   it.effect(name, () =>
     Effect.gen(function* () {
       const outcome = yield* checkPat(hotkey, yield* Deadline.after("10 seconds"))
-      assert.deepStrictEqual(checkFields(outcome), expected)
+      assert.deepStrictEqual(outcome, expected)
       assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 0)
     }).pipe(Effect.provide(world({ store: { entries, faults: { read: readFault } }, github: { [token]: script } })))
   )
 
 describe("CONTRACT §4 PatCheckSynapse", () => {
-  row("PAT store unreadable (corrupt JSON, I/O error) → has_pat false, pat_valid null, store message", {
+  row("PAT store unreadable (corrupt JSON, I/O error) → the store-unavailable row", {
     readFault: true,
-    expected: { has_pat: false, pat_valid: null, rejection_reason: Messages.storeUnavailable }
+    expected: CheckOutcome.StoreUnavailable()
   })
-  row("no entry for the caller's uid → has_pat false, pat_valid false, No PAT stored", { hotkey: bob, expected: noPat })
+  row("no entry for the caller's uid → No PAT stored", { hotkey: bob, expected: noPat })
   row("the entry's hotkey differs (a new miner on the uid) → No PAT stored", {
     hotkey: bob,
     entries: [stored(1, alice, token, "1001")],
@@ -46,24 +48,22 @@ describe("CONTRACT §4 PatCheckSynapse", () => {
     expected: noPat
   })
   // The test query's conclusive "invalid" must not outrank the identity's transient answer.
-  row("identity transient → has_pat true, pat_valid null, retry the check", {
+  row("identity transient → inconclusive at the identity, retry the check", {
     script: {
       identity: Answer.transient("status", 502),
       testQuery: Answer.invalid("unauthorized", Messages.graphqlStatus(401))
     },
-    expected: retry
+    expected: CheckOutcome.Inconclusive({ step: "identity" })
   })
-  row("identity invalid → has_pat true, pat_valid false, No Github id found for miner <uid>'s PAT", {
+  row("identity invalid → invalid: No Github id found for miner <uid>'s PAT", {
     script: { identity: Answer.invalid("unauthorized", "401"), testQuery: Answer.transient("timeout") },
-    expected: { has_pat: true, pat_valid: false, rejection_reason: "No Github id found for miner 0's PAT" }
+    expected: CheckOutcome.Invalid({ reason: "No Github id found for miner 0's PAT" })
   })
-  row("test query transient → has_pat true, pat_valid null, retry the check", {
+  row("test query transient → inconclusive at the test query, retry the check", {
     script: { ...ok, testQuery: Answer.transient("rate-limit", 403) },
-    expected: retry
+    expected: CheckOutcome.Inconclusive({ step: "test-query" })
   })
-  row("both fine → has_pat true, pat_valid true, no reason", {
-    expected: { has_pat: true, pat_valid: true, rejection_reason: null }
-  })
+  row("both fine → valid", { expected: CheckOutcome.Valid() })
 
   it.effect("an absent entry is decided without asking GitHub; a stored one asks both questions once", () =>
     Effect.gen(function* () {
@@ -94,7 +94,7 @@ describe("CONTRACT §4 test query invalid → PAT test query failed: <message fr
   for (const [name, reason, message, text] of rows) {
     row(name, {
       script: { ...ok, testQuery: Answer.invalid(reason, message) },
-      expected: { has_pat: true, pat_valid: false, rejection_reason: `PAT test query failed: ${text}` }
+      expected: CheckOutcome.Invalid({ reason: `PAT test query failed: ${text}` })
     })
   }
 })

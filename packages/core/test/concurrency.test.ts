@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Redacted, TestClock } from "effect"
-import { broadcastFields, broadcastPat, Deadline, Hotkey, Messages } from "@gittensor-pat/core"
+import { BroadcastOutcome, broadcastPat, Deadline, Hotkey, Messages } from "@gittensor-pat/core"
 import { Answer, InMemoryPatStore, neuron, ScriptedGitHub, type TokenScript } from "@gittensor-pat/core/testing"
 import { alice, githubId, pat, world } from "./world.js"
 
@@ -20,17 +20,16 @@ describe("concurrent broadcasts", () => {
         })
       )
       yield* TestClock.adjust("100 millis")
-      const outcomes = (yield* Fiber.join(fiber)).map(broadcastFields)
-      assert.strictEqual(outcomes.filter((o) => o.accepted).length, 1)
-      assert.deepStrictEqual(
-        outcomes.filter((o) => !o.accepted).map((o) => o.rejection_reason),
-        [Messages.identityLocked]
-      )
+      const outcomes = yield* Fiber.join(fiber)
+      assert.strictEqual(outcomes.filter(BroadcastOutcome.$is("Accepted")).length, 1)
+      assert.deepStrictEqual(outcomes.filter(BroadcastOutcome.$is("Rejected")), [
+        BroadcastOutcome.Rejected({ reason: Messages.identityLocked, transient: false })
+      ])
       const calls = yield* (yield* ScriptedGitHub).calls
       assert.strictEqual(calls.filter((c) => c.endpoint === "test-query").length, 2)
       const entries = yield* (yield* InMemoryPatStore).entries
       assert.strictEqual(entries.length, 1)
-      const winner = outcomes[0]?.accepted ? "ghp_first" : "ghp_second"
+      const winner = outcomes[0]?._tag === "Accepted" ? "ghp_first" : "ghp_second"
       assert.strictEqual(Redacted.value(entries[0]!.pat), winner)
     }).pipe(Effect.provide(world({ github: { ghp_first: slowValid("1"), ghp_second: slowValid("2") } })))
   )
@@ -49,7 +48,10 @@ describe("concurrent broadcasts", () => {
       )
       yield* TestClock.adjust("100 millis")
       const outcomes = yield* Fiber.join(fiber)
-      assert.isTrue(outcomes.every((o) => broadcastFields(o).accepted))
+      assert.deepStrictEqual(
+        outcomes,
+        hotkeys.map((_, i) => BroadcastOutcome.Accepted({ githubId: githubId(String(1000 + i)) }))
+      )
       const entries = yield* (yield* InMemoryPatStore).entries
       assert.deepStrictEqual(
         entries.map((e) => [e.uid, e.hotkey, Redacted.value(e.pat), e.githubId]),

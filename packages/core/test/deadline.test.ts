@@ -1,13 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Deferred, Effect, Either, Fiber, TestClock } from "effect"
+import { Clock, Effect, Fiber, TestClock } from "effect"
 import {
-  broadcastFields,
+  BroadcastOutcome,
   broadcastPat,
-  checkFields,
+  CheckOutcome,
   checkPat,
   Deadline,
-  Messages,
-  TransientGitHubError
+  Messages
 } from "@gittensor-pat/core"
 import { Answer } from "@gittensor-pat/core/testing"
 import { alice, githubId, pat, stored, uid, world } from "./world.js"
@@ -24,11 +23,7 @@ describe("the caller's deadline", () => {
       yield* TestClock.adjust("2999 millis")
       assert.isNull(yield* Fiber.poll(fiber).pipe(Effect.map((exit) => exit._tag === "Some" ? "done" : null)))
       yield* TestClock.adjust("1 millis")
-      assert.deepStrictEqual(checkFields(yield* Fiber.join(fiber)), {
-        has_pat: true,
-        pat_valid: null,
-        rejection_reason: Messages.checkRetryLater
-      })
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Inconclusive({ step: "identity" }))
     }).pipe(
       Effect.provide(world({ store: { entries: [entry] }, github: { [token]: { ...valid, identity: Answer.hang } } }))
     )
@@ -38,7 +33,7 @@ describe("the caller's deadline", () => {
     Effect.gen(function* () {
       const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after("3 seconds"), (d) => checkPat(alice, d)))
       yield* TestClock.adjust("3 seconds")
-      assert.strictEqual(checkFields(yield* Fiber.join(fiber)).pat_valid, null)
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Inconclusive({ step: "test-query" }))
     }).pipe(
       Effect.provide(world({ store: { entries: [entry] }, github: { [token]: { ...valid, testQuery: Answer.hang } } }))
     )
@@ -48,11 +43,7 @@ describe("the caller's deadline", () => {
     Effect.gen(function* () {
       const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after("3 seconds"), (d) => checkPat(alice, d)))
       yield* TestClock.adjust("10 millis")
-      assert.deepStrictEqual(checkFields(yield* Fiber.join(fiber)), {
-        has_pat: true,
-        pat_valid: false,
-        rejection_reason: Messages.noGitHubId(uid(0))
-      })
+      assert.deepStrictEqual(yield* Fiber.join(fiber), CheckOutcome.Invalid({ reason: Messages.noGitHubId(uid(0)) }))
     }).pipe(
       Effect.provide(
         world({
@@ -74,10 +65,10 @@ describe("the caller's deadline", () => {
         Effect.flatMap(Deadline.after("3 seconds"), (d) => broadcastPat(alice, pat(token), d))
       )
       yield* TestClock.adjust("3 seconds")
-      assert.deepStrictEqual(broadcastFields(yield* Fiber.join(fiber)), {
-        accepted: false,
-        rejection_reason: Messages.broadcastRetryLater
-      })
+      assert.deepStrictEqual(
+        yield* Fiber.join(fiber),
+        BroadcastOutcome.Rejected({ reason: Messages.broadcastRetryLater, transient: true })
+      )
     }).pipe(Effect.provide(world({ github: { [token]: { ...valid, testQuery: Answer.hang } } })))
   )
 
@@ -86,7 +77,7 @@ describe("the caller's deadline", () => {
       const start = yield* Clock.currentTimeMillis
       const outcome = yield* checkPat(alice, yield* Deadline.after("200 millis"))
       const elapsed = (yield* Clock.currentTimeMillis) - start
-      assert.strictEqual(checkFields(outcome).pat_valid, null)
+      assert.deepStrictEqual(outcome, CheckOutcome.Inconclusive({ step: "identity" }))
       assert.isBelow(elapsed, 200 + 250)
     }).pipe(
       Effect.provide(
@@ -94,34 +85,4 @@ describe("the caller's deadline", () => {
       )
     )
   )
-
-  it.effect("a call interrupted from outside (a server cutting it short) fails as out of time, not as an interruption", () =>
-    Effect.gen(function* () {
-      const deadline = yield* Deadline.after("1 minute")
-      // A hanging call that hands out its own fiber, which is interrupted from outside.
-      const cuttable = (started: Deferred.Deferred<Fiber.RuntimeFiber<unknown, unknown>>) =>
-        Effect.withFiberRuntime<never>((fiber) => Effect.zipRight(Deferred.succeed(started, fiber), Effect.never))
-      const alone = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const single = yield* Effect.fork(Effect.either(Deadline.bound(deadline, "test-query")(cuttable(alone))))
-      yield* Fiber.interrupt(yield* Deferred.await(alone))
-      const first = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const second = yield* Deferred.make<Fiber.RuntimeFiber<unknown, unknown>>()
-      const both = yield* Effect.fork(
-        Effect.either(
-          Deadline.boundBoth(
-            deadline,
-            { endpoint: "identity", effect: cuttable(first) },
-            { endpoint: "test-query", effect: cuttable(second) }
-          )
-        )
-      )
-      yield* Fiber.interrupt(yield* Deferred.await(second))
-      yield* Fiber.interrupt(yield* Deferred.await(first))
-      for (const [fiber, endpoint] of [[single, "test-query"], [both, "identity"]] as const) {
-        const result = yield* Fiber.join(fiber)
-        assert.deepStrictEqual(result, Either.left(new TransientGitHubError({ endpoint, cause: "deadline" })))
-      }
-    })
-  )
 })
-

@@ -1,10 +1,10 @@
 import { FastCheck as fc } from "effect"
-import { type BroadcastFields, type CheckFields, GitHubId } from "@gittensor-pat/core"
+import { BroadcastOutcome, CheckOutcome, GitHubId } from "@gittensor-pat/core"
 import { Answer } from "@gittensor-pat/core/testing"
 
 /**
- * An independent reading of CONTRACT §4 and §5 as tables, for property tests to compare
- * the pipelines with. It shares no code with the pipelines: texts are spelled out here.
+ * An independent reading of CONTRACT §4 and §5 as tables of outcomes, for property tests to
+ * compare the pipelines with. It shares no code with the pipelines: texts are spelled out here.
  */
 
 /** The deadline every generated request runs under. */
@@ -87,71 +87,61 @@ export const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   testQuery: answer(fc.constantFrom("alice", "bob"))
 })
 
-type Row<C, F> = readonly [applies: (c: C) => boolean, fields: (c: C) => F]
+type Row<C, O> = readonly [applies: (c: C) => boolean, outcome: (c: C) => O]
 
 interface Checked extends Case {
   readonly id: Settled
   readonly test: Settled
 }
 
-const checkTable: ReadonlyArray<Row<Checked, CheckFields>> = [
-  [(c) => !c.registered, () => ({ has_pat: false, pat_valid: false, rejection_reason: "No PAT stored for this miner" })],
-  [
-    (c) => c.store._tag === "unreadable",
-    () => ({ has_pat: false, pat_valid: null, rejection_reason: "Validator PAT store temporarily unavailable; please retry." })
-  ],
-  [
-    (c) => c.store._tag !== "entry" || !c.store.sameHotkey,
-    () => ({ has_pat: false, pat_valid: false, rejection_reason: "No PAT stored for this miner" })
-  ],
-  [(c) => c.id.kind === "transient", () => retryCheck],
-  [(c) => c.id.kind === "invalid", () => ({ has_pat: true, pat_valid: false, rejection_reason: "No Github id found for miner 0's PAT" })],
-  [(c) => c.test.kind === "transient", () => retryCheck],
-  [
-    (c) => c.test.kind === "invalid",
-    (c) => ({ has_pat: true, pat_valid: false, rejection_reason: `PAT test query failed: ${c.test.kind === "invalid" ? c.test.message : ""}` })
-  ],
-  [() => true, () => ({ has_pat: true, pat_valid: true, rejection_reason: null })]
+const invalidTestQuery = (c: Checked) => `PAT test query failed: ${c.test.kind === "invalid" ? c.test.message : ""}`
+
+const checkTable: ReadonlyArray<Row<Checked, CheckOutcome>> = [
+  [(c) => !c.registered, () => CheckOutcome.NoPat()],
+  [(c) => c.store._tag === "unreadable", () => CheckOutcome.StoreUnavailable()],
+  [(c) => c.store._tag !== "entry" || !c.store.sameHotkey, () => CheckOutcome.NoPat()],
+  [(c) => c.id.kind === "transient", () => CheckOutcome.Inconclusive({ step: "identity" })],
+  [(c) => c.id.kind === "invalid", () => CheckOutcome.Invalid({ reason: "No Github id found for miner 0's PAT" })],
+  [(c) => c.test.kind === "transient", () => CheckOutcome.Inconclusive({ step: "test-query" })],
+  [(c) => c.test.kind === "invalid", (c) => CheckOutcome.Invalid({ reason: invalidTestQuery(c) })],
+  [() => true, () => CheckOutcome.Valid()]
 ]
 
-const retryCheck: CheckFields = {
-  has_pat: true,
-  pat_valid: null,
-  rejection_reason: "GitHub API temporarily unavailable; retry the check in a few minutes."
-}
-
 /** CONTRACT §4: identity and test query each have the whole deadline (they run side by side). */
-export const expectedCheck = (c: Case): CheckFields => {
+export const expectedCheck = (c: Case): CheckOutcome => {
   const checked = { ...c, id: settle(c.identity, deadlineMillis), test: settle(c.testQuery, deadlineMillis) }
   return checkTable.find(([applies]) => applies(checked))![1](checked)
 }
 
-const rejected = (reason: string): BroadcastFields => ({ accepted: false, rejection_reason: reason })
+// A GitHub or store problem that may pass is transient: the miner should retry, not rotate.
+const rejected = (reason: string, transient: boolean): BroadcastOutcome =>
+  BroadcastOutcome.Rejected({ reason, transient })
 
-const broadcastTable: ReadonlyArray<Row<Checked, BroadcastFields>> = [
-  [(c) => !c.registered, () => rejected("Hotkey not registered on subnet")],
-  [(c) => c.id.kind === "invalid", () => rejected("No Github id found for miner 0's PAT")],
+const broadcastTable: ReadonlyArray<Row<Checked, BroadcastOutcome>> = [
+  [(c) => !c.registered, () => rejected("Hotkey not registered on subnet", false)],
+  [(c) => c.id.kind === "invalid", () => rejected("No Github id found for miner 0's PAT", false)],
   [
     (c) => c.id.kind === "transient",
-    () => rejected("Could not validate Github id for miner 0: GitHub /user lookup failed transiently")
+    () => rejected("Could not validate Github id for miner 0: GitHub /user lookup failed transiently", true)
   ],
-  [(c) => c.store._tag === "unreadable", () => rejected("Validator PAT store temporarily unavailable; please retry.")],
+  [(c) => c.store._tag === "unreadable", () => rejected("Validator PAT store temporarily unavailable; please retry.", true)],
   [
     (c) => c.store._tag === "entry" && c.store.sameHotkey && c.id.kind === "ok" && c.store.githubId !== c.id.value,
     () =>
-      rejected("GitHub identity is locked for this hotkey. Deregister and re-register to change GitHub accounts.")
+      rejected("GitHub identity is locked for this hotkey. Deregister and re-register to change GitHub accounts.", false)
   ],
-  [(c) => c.test.kind === "invalid", (c) => rejected(`PAT test query failed: ${c.test.kind === "invalid" ? c.test.message : ""}`)],
+  [(c) => c.test.kind === "invalid", (c) => rejected(invalidTestQuery(c), false)],
   [
     (c) => c.test.kind === "transient",
-    () => rejected("GitHub API temporarily unavailable; the PAT was not evaluated. Retry the broadcast in a few minutes.")
+    () =>
+      rejected("GitHub API temporarily unavailable; the PAT was not evaluated. Retry the broadcast in a few minutes.", true)
   ],
-  [(c) => c.writeFault, () => rejected("Validator PAT store temporarily unavailable; please retry.")],
-  [() => true, () => ({ accepted: true, rejection_reason: null })]
+  [(c) => c.writeFault, () => rejected("Validator PAT store temporarily unavailable; please retry.", true)],
+  [() => true, (c) => BroadcastOutcome.Accepted({ githubId: GitHubId.make(c.id.kind === "ok" ? c.id.value : "") })]
 ]
 
 /** CONTRACT §5: the steps run one after another, so the test query gets what the identity left. */
-export const expectedBroadcast = (c: Case): BroadcastFields => {
+export const expectedBroadcast = (c: Case): BroadcastOutcome => {
   const id = settle(c.identity, deadlineMillis)
   const checked = { ...c, id, test: settle(c.testQuery, deadlineMillis - id.elapsed) }
   return broadcastTable.find(([applies]) => applies(checked))![1](checked)

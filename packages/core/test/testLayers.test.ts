@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Fiber, Logger, Option, Redacted, TestClock } from "effect"
-import { GitHub, Metagraph, type PatEntry, PatStore, pinGuard } from "@gittensor-pat/core"
+import { Deadline, GitHub, Metagraph, type PatEntry, PatStore, pinGuard } from "@gittensor-pat/core"
 import { Answer, InMemoryPatStore, neuron, ScriptedGitHub, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { alice, bob, carol, githubId, neurons, pat, stored, stranger, uid } from "./world.js"
 
@@ -79,15 +79,37 @@ describe("InMemoryPatStore", () => {
   )
 })
 
+// The TestClock starts at 0: a deadline no scripted answer comes near.
+const far = Deadline.at(60_000)
+
 describe("ScriptedGitHub", () => {
+  it.effect("ends a hanging or too-slow answer at the call's deadline, transient", () =>
+    Effect.gen(function* () {
+      const github = yield* GitHub
+      const hanging = yield* Effect.fork(Effect.either(github.identity(pat("ghp_hang"), Deadline.at(100))))
+      const slow = yield* Effect.fork(Effect.either(github.testQuery(pat("ghp_hang"), Deadline.at(100))))
+      yield* TestClock.adjust(99)
+      assert.isTrue(Option.isNone(yield* Fiber.poll(hanging)))
+      yield* TestClock.adjust(1)
+      for (const fiber of [hanging, slow]) {
+        const result = yield* Fiber.join(fiber)
+        assert.isTrue(Either.isLeft(result) && result.left._tag === "TransientGitHubError" && result.left.cause === "deadline")
+      }
+    }).pipe(
+      Effect.provide(
+        ScriptedGitHub.layer({ ghp_hang: { identity: Answer.hang, testQuery: Answer.delay(500, Answer.succeed("late")) } })
+      )
+    )
+  )
+
   it.effect("plays a token's answers in order, repeating the last, and records every call", () =>
     Effect.gen(function* () {
       const github = yield* GitHub
       const token = pat("ghp_seq")
-      const first = yield* Effect.either(github.identity(token))
+      const first = yield* Effect.either(github.identity(token, far))
       assert.isTrue(Either.isLeft(first) && first.left._tag === "TransientGitHubError" && first.left.endpoint === "identity")
-      assert.strictEqual(yield* github.identity(token), "42")
-      assert.strictEqual(yield* github.identity(token), "42")
+      assert.strictEqual(yield* github.identity(token, far), "42")
+      assert.strictEqual(yield* github.identity(token, far), "42")
       const calls = yield* (yield* ScriptedGitHub).calls
       assert.deepStrictEqual(calls.map((c) => c.endpoint), ["identity", "identity", "identity"])
     }).pipe(
@@ -102,8 +124,8 @@ describe("ScriptedGitHub", () => {
   it.effect("answers an unscripted token as GitHub would an unknown one: 401 to both questions", () =>
     Effect.gen(function* () {
       const github = yield* GitHub
-      const identity = yield* Effect.either(github.identity(pat("ghp_unknown")))
-      const test = yield* Effect.either(github.testQuery(pat("ghp_unknown")))
+      const identity = yield* Effect.either(github.identity(pat("ghp_unknown"), far))
+      const test = yield* Effect.either(github.testQuery(pat("ghp_unknown"), far))
       assert.isTrue(Either.isLeft(identity) && identity.left._tag === "InvalidPatError")
       assert.isTrue(Either.isLeft(test) && test.left._tag === "InvalidPatError" && test.left.endpoint === "test-query")
     }).pipe(Effect.provide(ScriptedGitHub.layer()))
@@ -114,10 +136,10 @@ describe("ScriptedGitHub", () => {
       const github = yield* GitHub
       const handle = yield* ScriptedGitHub
       yield* handle.script("ghp_x", { testQuery: [Answer.succeed("a"), Answer.succeed("b")] })
-      assert.strictEqual(yield* github.testQuery(pat("ghp_x")), "a")
-      assert.strictEqual(yield* github.testQuery(pat("ghp_x")), "b")
+      assert.strictEqual(yield* github.testQuery(pat("ghp_x"), far), "a")
+      assert.strictEqual(yield* github.testQuery(pat("ghp_x"), far), "b")
       yield* handle.script("ghp_x", { testQuery: [Answer.succeed("c"), Answer.succeed("d")] })
-      assert.strictEqual(yield* github.testQuery(pat("ghp_x")), "c")
+      assert.strictEqual(yield* github.testQuery(pat("ghp_x"), far), "c")
     }).pipe(Effect.provide(ScriptedGitHub.layer()))
   )
 })

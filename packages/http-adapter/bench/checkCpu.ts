@@ -36,7 +36,7 @@ const tokenOf = (uid: number) => `ghp_bench${uid}`
 
 /** The fake GitHub as its own process; resolves with its URL once it listens. */
 const startFake = async (): Promise<{ readonly url: string; readonly child: ChildProcess }> => {
-  const cli = fileURLToPath(new URL("../src/testing/cli.ts", import.meta.url))
+  const cli = fileURLToPath(new URL("../../fake-github/src/cli.ts", import.meta.url))
   const allow = Array.from({ length: miners }, (_, uid) => ["--allow", `${tokenOf(uid)}:${1000 + uid}:login${uid}`]).flat()
   const child = spawn(process.execPath, ["--import", "tsx", cli, "--latency", "0", ...allow], {
     stdio: ["ignore", "pipe", "inherit"]

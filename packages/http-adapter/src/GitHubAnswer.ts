@@ -9,12 +9,6 @@ export interface GitHubAnswer {
   readonly body: string
 }
 
-/**
- * The only headers the verdicts below read (`isRateLimited403`, `retryAfterMs`): a
- * transport may hand over just these.
- */
-export const verdictHeaders = ["x-ratelimit-remaining", "retry-after"] as const
-
 /** Either verdict of a conclusive or inconclusive GitHub answer. */
 export type GitHubFailure = TransientGitHubError | InvalidPatError
 

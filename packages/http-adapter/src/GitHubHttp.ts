@@ -1,15 +1,13 @@
-import { GitHub, InvalidPatError, Messages, type Pat } from "@gittensor-pat/core"
+import { type Deadline, GitHub, type GitHubEndpoint, InvalidPatError, Messages, type Pat } from "@gittensor-pat/core"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
-import { Config, Duration, Effect, Layer, Redacted } from "effect"
+import { Clock, Config, Duration, Effect, type Either, Layer, Redacted } from "effect"
 import pkg from "../package.json" with { type: "json" }
-import { httpClientTransport } from "./exchange.js"
+import { type GitHubAnswer, type GitHubFailure, transient } from "./GitHubAnswer.js"
 import { classifyIdentity, identityRefused } from "./identityAnswer.js"
-import { nodeDispatcher } from "./nodeDispatcher.js"
-import { type RetryPolicy, retryWithinDeadline } from "./retryWithinDeadline.js"
+import { retryAfterFailure } from "./retryAfterFailure.js"
+import { deadlineMarginMs, type RetryPolicy, retrySchedule } from "./retrySchedule.js"
 import { classifyTestQuery, testQueryBody } from "./testQueryAnswer.js"
-import type { Transport } from "./transport.js"
-import { undiciTransport } from "./undiciTransport.js"
+import * as UndiciHttpClient from "./UndiciHttpClient.js"
 
 /** GitHub's public API, used unless the validator is pointed elsewhere. */
 export const defaultBaseUrl = "https://api.github.com"
@@ -30,6 +28,9 @@ export interface Options {
   readonly maxBodyBytes?: number
 }
 
+// The same bytes for every test query: encoded once.
+const testQueryBytes = new TextEncoder().encode(testQueryBody)
+
 /** Characters a header value can carry; a token with others can never authenticate. */
 const headerSafe = /^[\t\x20-\x7e\x80-\xff]*$/
 
@@ -40,7 +41,7 @@ const headerSafe = /^[\t\x20-\x7e\x80-\xff]*$/
  */
 const usableToken = (
   pat: Pat,
-  endpoint: "identity" | "test-query",
+  endpoint: GitHubEndpoint,
   refusal: (status: number) => string
 ): Effect.Effect<string, InvalidPatError> => {
   const token = Redacted.value(pat)
@@ -53,110 +54,118 @@ const usableToken = (
   return Effect.succeed(token)
 }
 
-const baseUrlOf = (options: Options) => (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
-const userAgentOf = (options: Options) => options.userAgent ?? `gittensor-pat/${pkg.version}`
-const maxBodyBytesOf = (options: Options) => options.maxBodyBytes ?? 1024 * 1024
-
-// The port over any transport: the contract's requests, retries and verdicts. Its calls
-// carry no span: even with the tracer off, one costs ~20 µs per call (a stack capture).
-const makeOver = (transport: Transport, options: Options): GitHub["Type"] => {
-  const policy = {
-    attemptTimeoutMs: Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15)),
-    baseDelayMs: Duration.toMillis(options.retryBaseDelay ?? Duration.millis(100)),
-    maxDelayMs: 2000
-  }
-  const sendIdentity = transport("identity")
-  const sendTestQuery = transport("test-query")
-  const identityPolicy: RetryPolicy = {
-    ...policy,
-    endpoint: "identity",
-    retries: options.identityRetries ?? 6,
-    retryWhen: () => true
-  }
-  // The user-visible probe: one retry, and only when no answer arrived at all.
-  const testQueryPolicy: RetryPolicy = {
-    ...policy,
-    endpoint: "test-query",
-    retries: 1,
-    retryWhen: (error) => error.cause === "transport"
-  }
-
-  const identity = Effect.fnUntraced(function* (pat: Pat) {
-    const token = yield* usableToken(pat, "identity", identityRefused)
-    const call = {
-      method: "GET",
-      path: "/user",
-      headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
-    } as const
-    return yield* retryWithinDeadline(identityPolicy, (budget) =>
-      Effect.flatMap(sendIdentity(call, budget), classifyIdentity)
-    )
-  })
-
-  const testQuery = Effect.fnUntraced(function* (pat: Pat) {
-    const token = yield* usableToken(pat, "test-query", Messages.graphqlStatus)
-    const call = {
-      method: "POST",
-      path: "/graphql",
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", "content-type": "application/json" },
-      body: testQueryBody
-    } as const
-    return yield* retryWithinDeadline(testQueryPolicy, (budget) =>
-      Effect.flatMap(sendTestQuery(call, budget), (answer) => classifyTestQuery(answer, token))
-    )
-  })
-
-  return GitHub.of({ identity, testQuery })
+/** One GitHub endpoint: its request for a token, how its answer is judged, and its retries. */
+interface Endpoint<A> {
+  readonly name: GitHubEndpoint
+  readonly refusal: (status: number) => string
+  readonly request: (token: string) => HttpClientRequest.HttpClientRequest
+  /** Judges an answer; `token` is masked in any text of GitHub's the verdict carries. */
+  readonly classify: (answer: GitHubAnswer, token: string) => Either.Either<A, GitHubFailure>
+  readonly retries: Omit<RetryPolicy, "endpoint">
 }
 
-/** The `GitHub` port over an `HttpClient` (CONTRACT §2 and §3). */
-export const make = Effect.fn("GitHubHttp.make")(function* (options: Options = {}) {
-  const baseUrl = baseUrlOf(options)
-  const client = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.mapRequest((request) =>
-      request.pipe(
-        HttpClientRequest.prependUrl(baseUrl),
-        HttpClientRequest.setHeader("user-agent", userAgentOf(options))
-      )
-    ),
-    // GitHub gets exactly the contract's headers, not our trace context; and a span per
-    // request (with an attribute per header) would cost more than the call at full load.
-    HttpClient.withTracerPropagation(false),
-    HttpClient.withTracerDisabledWhen(() => true)
-  )
-  return makeOver(httpClientTransport(client, maxBodyBytesOf(options)), options)
-})
+/**
+ * The port over an `HttpClient` that honours `UndiciHttpClient.currentRequestTimeout` (the
+ * adapter's own client does): the contract's requests, retries and verdicts. Each attempt
+ * gets what the deadline leaves (less a margin), capped by the attempt timeout; a call
+ * carries no span (even with the tracer off one costs a stack capture per call).
+ */
+const makeOver = (client: HttpClient.HttpClient, options: Options): GitHub["Type"] => {
+  const attemptTimeoutMs = Duration.toMillis(options.attemptTimeout ?? Duration.seconds(15))
+  const backoff = {
+    baseDelay: Duration.decode(options.retryBaseDelay ?? Duration.millis(100)),
+    maxDelay: Duration.seconds(2)
+  }
 
-/** The `GitHub` port over whichever `HttpClient` the application provides. */
+  const attempt = <A>(endpoint: Endpoint<A>, token: string, deadline: Deadline.Deadline) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<A, GitHubFailure> => {
+      const left = deadline - deadlineMarginMs - now
+      if (left <= 0) return Effect.fail(transient(endpoint.name, "deadline"))
+      const [millis, cause] = left < attemptTimeoutMs ? [left, "deadline" as const] : [attemptTimeoutMs, "timeout" as const]
+      return client.execute(endpoint.request(token)).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(response.text, (body): GitHubAnswer => ({ status: response.status, headers: response.headers, body }))
+        ),
+        UndiciHttpClient.withTimeout(millis),
+        Effect.mapError((error) => transient(endpoint.name, UndiciHttpClient.isTimeout(error) ? cause : "transport")),
+        Effect.flatMap((answer) => endpoint.classify(answer, token))
+      )
+    })
+
+  const call =
+    <A>(endpoint: Endpoint<A>) =>
+    (pat: Pat, deadline: Deadline.Deadline): Effect.Effect<A, GitHubFailure> =>
+      Effect.flatMap(usableToken(pat, endpoint.name, endpoint.refusal), (token) =>
+        retryAfterFailure(attempt(endpoint, token, deadline), () =>
+          retrySchedule({ ...endpoint.retries, endpoint: endpoint.name }, deadline)
+        )
+      )
+
+  return GitHub.of({
+    identity: call({
+      name: "identity",
+      refusal: identityRefused,
+      request: (token) =>
+        HttpClientRequest.get("/user", {
+          headers: { authorization: `token ${token}`, accept: "application/vnd.github.v3+json" }
+        }),
+      classify: classifyIdentity,
+      retries: { ...backoff, retries: options.identityRetries ?? 6, retryWhen: () => true }
+    }),
+    testQuery: call({
+      name: "test-query",
+      refusal: Messages.graphqlStatus,
+      request: (token) =>
+        HttpClientRequest.post("/graphql", {
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" }
+        }).pipe(HttpClientRequest.bodyUint8Array(testQueryBytes, "application/json")),
+      classify: classifyTestQuery,
+      // The user-visible probe: one retry, and only when no answer arrived at all.
+      retries: { ...backoff, retries: 1, retryWhen: (error) => error.cause === "transport" }
+    })
+  })
+}
+
+const baseUrlOf = (options: Options) => (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+
+/** The `GitHub` port over the `HttpClient` in context, configured once for GitHub (CONTRACT §2 and §3). */
+export const make = (options: Options = {}): Effect.Effect<GitHub["Type"], never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (client) =>
+    makeOver(
+      client.pipe(
+        HttpClient.mapRequest((request) =>
+          request.pipe(
+            HttpClientRequest.prependUrl(baseUrlOf(options)),
+            HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
+          )
+        ),
+        // GitHub gets exactly the contract's headers, not our trace context; and a span per
+        // request (with an attribute per header) would cost more than the call at full load.
+        HttpClient.withTracerPropagation(false),
+        HttpClient.withTracerDisabledWhen(() => true)
+      ),
+      options
+    )
+  )
+
+/** The `GitHub` port over the `HttpClient` in context, which must honour `UndiciHttpClient.RequestTimeout`. */
 export const layer = (options?: Options): Layer.Layer<GitHub, never, HttpClient.HttpClient> =>
   Layer.effect(GitHub, make(options))
 
-/** As `layer`, with the API root from `GITTENSOR_GITHUB_API_URL` when it is set. */
-export const layerConfig: Layer.Layer<GitHub, never, HttpClient.HttpClient> = Layer.unwrapEffect(
+/** The production adapter: `layer` over the adapter's undici client and its keep-alive pool. */
+export const layerNode = (options: Options = {}): Layer.Layer<GitHub> =>
+  Layer.provide(
+    layer(options),
+    UndiciHttpClient.layer(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes })
+  )
+
+/** As `layerNode`, with the API root from `GITTENSOR_GITHUB_API_URL` when it is set. */
+export const layerConfig: Layer.Layer<GitHub> = Layer.unwrapEffect(
   Effect.map(
     Config.string("GITTENSOR_GITHUB_API_URL").pipe(
       Config.withDefault(defaultBaseUrl),
       Effect.orElseSucceed(() => defaultBaseUrl)
     ),
-    (baseUrl) => layer({ baseUrl: baseUrl.trim() === "" ? defaultBaseUrl : baseUrl })
+    (baseUrl) => layerNode({ baseUrl: baseUrl.trim() === "" ? defaultBaseUrl : baseUrl })
   )
 )
-
-/**
- * The production adapter: the port straight over Node's undici with a pool sized for load
- * (no `HttpClient` in between: at full load its per-call cost was the adapter's largest).
- */
-export const layerNode = (options: Options = {}): Layer.Layer<GitHub> =>
-  Layer.effect(
-    GitHub,
-    Effect.map(NodeHttpClient.Dispatcher, (dispatcher) =>
-      makeOver(
-        undiciTransport(dispatcher, {
-          baseUrl: baseUrlOf(options),
-          userAgent: userAgentOf(options),
-          maxBodyBytes: maxBodyBytesOf(options)
-        }),
-        options
-      )
-    )
-  ).pipe(Layer.provide(nodeDispatcher))

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto"
 import { Deadline, type GitHub } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Effect, Either, Fiber, Option } from "effect"
-import { FakeGitHub, startFakeGitHub } from "../src/testing/index.js"
-import { identityWithin, kind, outcome, pat, withGitHub } from "./support.js"
+import { Clock, Effect, Either, Fiber } from "effect"
+import { FakeGitHub, startFakeGitHub } from "@gittensor-pat/fake-github"
+import { identityWithin, inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 /** Loose allowance for a noisy machine when checking that a deadline was kept. */
 const slackMs = 250
@@ -30,11 +30,11 @@ describe("deadline, retries and transport failures", () => {
       // No outer timer here: the adapter alone must notice the deadline and give up. The
       // warm-up call keeps the client's one-off start (parser compilation) out of the timing.
       const { identity, query } = yield* withGitHub(fake.url, (github) =>
-        Effect.zipRight(github.identity(pat("warm")), Deadline.after("2 seconds")).pipe(Effect.flatMap((deadline) =>
+        Effect.zipRight(github.identity(pat("warm"), inAMinute()), Deadline.after("2 seconds")).pipe(Effect.flatMap((deadline) =>
           Effect.all(
-            { identity: timed(github.identity(pat("tok"))), query: timed(github.testQuery(pat("tok"))) },
+            { identity: timed(github.identity(pat("tok"), deadline)), query: timed(github.testQuery(pat("tok"), deadline)) },
             { concurrency: 2 }
-          ).pipe(Effect.locally(Deadline.current, Option.some(deadline)))
+          )
         ))
       )
       for (const { result, elapsed } of [identity, query]) {
@@ -99,7 +99,7 @@ describe("deadline, retries and transport failures", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.script("tok", "user", "hang")
-      const result = yield* withGitHub(fake.url, (github) => outcome(github.identity(pat("tok"))), {
+      const result = yield* withGitHub(fake.url, (github) => outcome(github.identity(pat("tok"), inAMinute())), {
         attemptTimeout: "200 millis",
         retryBaseDelay: "10 millis",
         identityRetries: 1
@@ -116,7 +116,7 @@ describe("deadline, retries and transport failures", () => {
       fake.script("tok", "graphql", "hang")
       const elapsed = yield* withGitHub(fake.url, (github) =>
         Effect.gen(function* () {
-          const calls = yield* Effect.fork(Effect.all([github.identity(pat("tok")), github.testQuery(pat("tok"))], { concurrency: 2 }))
+          const calls = yield* Effect.fork(Effect.all([github.identity(pat("tok"), inAMinute()), github.testQuery(pat("tok"), inAMinute())], { concurrency: 2 }))
           yield* Effect.sleep("200 millis")
           const start = yield* Clock.currentTimeMillis
           yield* Fiber.interrupt(calls)
@@ -132,7 +132,7 @@ describe("deadline, retries and transport failures", () => {
   it.live("an unresolvable host is transient", () =>
     Effect.gen(function* () {
       const { result, elapsed } = yield* withGitHub("http://no-such-host.invalid", (github) =>
-        timed(Effect.all([outcome(identityWithin(github, "tok", 3000)), outcome(github.testQuery(pat("tok")))]))
+        timed(Effect.all([outcome(identityWithin(github, "tok", 3000)), outcome(github.testQuery(pat("tok"), inAMinute()))]))
       )
       const [identity, query] = Either.getOrThrow(result)
       assert.strictEqual(kind(identity), "TransientGitHubError")
@@ -146,7 +146,7 @@ describe("deadline, retries and transport failures", () => {
       const closed = yield* Effect.promise(() => startFakeGitHub())
       yield* Effect.promise(() => closed.close())
       const [identity, query] = yield* withGitHub(closed.url, (github) =>
-        Effect.all([outcome(identityWithin(github, "tok", 2000)), outcome(github.testQuery(pat("tok")))])
+        Effect.all([outcome(identityWithin(github, "tok", 2000)), outcome(github.testQuery(pat("tok"), inAMinute()))])
       )
       assert.strictEqual(causeOf(identity), "transport")
       assert.strictEqual(causeOf(query), "transport")
@@ -160,7 +160,7 @@ describe("deadline, retries and transport failures", () => {
       fake.script("tok", "user", { status: 200, body: garbage })
       fake.script("tok", "graphql", { status: 200, body: garbage })
       const both = (github: GitHub["Type"]) =>
-        Effect.all([outcome(identityWithin(github, "tok", 5000)), outcome(github.testQuery(pat("tok")))], {
+        Effect.all([outcome(identityWithin(github, "tok", 5000)), outcome(github.testQuery(pat("tok"), inAMinute()))], {
           concurrency: 2
         })
       const [identity, query] = yield* withGitHub(fake.url, both, { retryBaseDelay: "10 millis", identityRetries: 1 })

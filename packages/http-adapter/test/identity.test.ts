@@ -3,8 +3,8 @@ import { GitHub } from "@gittensor-pat/core"
 import { NodeHttpClient } from "@effect/platform-node"
 import { ConfigProvider, Effect, Either, Layer } from "effect"
 import { GitHubHttp, identityRefused } from "../src/index.js"
-import { type FakeBehaviour, FakeGitHub } from "../src/testing/index.js"
-import { kind, outcome, pat, withGitHub } from "./support.js"
+import { type FakeBehaviour, FakeGitHub } from "@gittensor-pat/fake-github"
+import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 const retries = 2
 
@@ -38,7 +38,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
       Effect.gen(function* () {
         const fake = yield* FakeGitHub.scoped
         fake.script("tok", "user", behaviour)
-        const result = yield* withGitHub(fake.url, (github) => outcome(github.identity(pat("tok"))), {
+        const result = yield* withGitHub(fake.url, (github) => outcome(github.identity(pat("tok"), inAMinute())), {
           retryBaseDelay: "5 millis",
           identityRetries: retries
         })
@@ -56,7 +56,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_abcd1234", { id: 9001, login: "octocat" })
-      const id = yield* withGitHub(fake.url, (github) => github.identity(pat("ghp_abcd1234")))
+      const id = yield* withGitHub(fake.url, (github) => github.identity(pat("ghp_abcd1234"), inAMinute()))
       assert.strictEqual(id, "9001")
       const sent = fake.lastRequest("user")
       assert.strictEqual(sent?.method, "GET")
@@ -72,7 +72,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.script("tok", "user", [{ status: 503 }, { status: 503 }, { status: 200, json: { id: 7 } }])
-      const id = yield* withGitHub(fake.url, (github) => github.identity(pat("tok")))
+      const id = yield* withGitHub(fake.url, (github) => github.identity(pat("tok"), inAMinute()))
       assert.strictEqual(id, "7")
       assert.strictEqual(fake.count("tok", "user"), 3)
     })
@@ -83,7 +83,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
       const fake = yield* FakeGitHub.scoped
       fake.allow("tok", { id: 11, login: "x" })
       const env = ConfigProvider.fromMap(new Map([["GITTENSOR_GITHUB_API_URL", fake.url]]))
-      const id = yield* Effect.flatMap(GitHub, (github) => github.identity(pat("tok"))).pipe(
+      const id = yield* Effect.flatMap(GitHub, (github) => github.identity(pat("tok"), inAMinute())).pipe(
         Effect.provide(
           GitHubHttp.layerConfig.pipe(
             Layer.provide(NodeHttpClient.layerUndici),
@@ -99,7 +99,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("tok", { id: 5, login: "x" })
-      const id = yield* withGitHub(`${fake.url}/`, (github) => github.identity(pat("tok")))
+      const id = yield* withGitHub(`${fake.url}/`, (github) => github.identity(pat("tok"), inAMinute()))
       assert.strictEqual(id, "5")
     })
   )
@@ -108,7 +108,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       const results = yield* withGitHub(fake.url, (github) =>
-        Effect.all(["", "   ", "ghp_line\nbreak"].map((token) => outcome(github.identity(pat(token)))))
+        Effect.all(["", "   ", "ghp_line\nbreak"].map((token) => outcome(github.identity(pat(token), inAMinute()))))
       )
       assert.deepStrictEqual(results.map(kind), ["InvalidPatError", "InvalidPatError", "InvalidPatError"])
       assert.deepStrictEqual(

@@ -1,7 +1,7 @@
 import { Deadline, type GitHub } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, FastCheck as fc, Inspectable, Logger, LogLevel, Option } from "effect"
-import { FakeGitHub, type FakeBehaviour, type FakeGitHubServer } from "../src/testing/index.js"
+import { FakeGitHub, type FakeBehaviour, type FakeGitHubServer } from "@gittensor-pat/fake-github"
 import { pat, withGitHub } from "./support.js"
 
 const secret = "ghp_SuperSecretToken9876"
@@ -62,8 +62,8 @@ const textsOf = (fake: FakeGitHubServer, token: string, behaviour: FakeBehaviour
       Effect.flatMap(Deadline.after("600 millis"), (deadline) =>
         Effect.all(
           [
-            Effect.exit(github.identity(pat(token)).pipe(Deadline.bound(deadline, "identity"))),
-            Effect.exit(github.testQuery(pat(token)).pipe(Deadline.bound(deadline, "test-query")))
+            Effect.exit(github.identity(pat(token), deadline)),
+            Effect.exit(github.testQuery(pat(token), deadline))
           ],
           { concurrency: 2 }
         )

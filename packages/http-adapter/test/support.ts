@@ -18,11 +18,12 @@ export const withGitHub = <A, E>(
 /** The failure of `effect`, or the success it should not have had. */
 export const outcome = <A>(effect: Effect.Effect<A, TransientGitHubError | InvalidPatError>) => Effect.either(effect)
 
+/** A deadline no test comes near: a minute from now on the live clock. */
+export const inAMinute = (): Deadline.Deadline => Deadline.at(Date.now() + 60_000)
+
 /** Identity under a deadline `ms` from now, as the pipelines call it. */
 export const identityWithin = (github: GitHub["Type"], token: string, ms: number) =>
-  Effect.flatMap(Deadline.after(ms), (deadline) =>
-    github.identity(pat(token)).pipe(Deadline.bound(deadline, "identity"))
-  )
+  Effect.flatMap(Deadline.after(ms), (deadline) => github.identity(pat(token), deadline))
 
 /** The tag of a result: `success`, `TransientGitHubError` or `InvalidPatError`. */
 export const kind = (result: Either.Either<unknown, { readonly _tag: string }>): string =>

@@ -1,8 +1,8 @@
 import { Messages } from "@gittensor-pat/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { FakeGitHub, type FakeBehaviour } from "../src/testing/index.js"
-import { kind, outcome, pat, withGitHub } from "./support.js"
+import { FakeGitHub, type FakeBehaviour } from "@gittensor-pat/fake-github"
+import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 /** CONTRACT §2, one row per case, each over a real socket to the fake GitHub. */
 const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind: string, message?: string]> = [
@@ -44,7 +44,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
       Effect.gen(function* () {
         const fake = yield* FakeGitHub.scoped
         fake.script("ghp_row_token_0001", "graphql", behaviour)
-        const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("ghp_row_token_0001"))))
+        const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("ghp_row_token_0001"), inAMinute())))
         assert.strictEqual(kind(result), expected)
         if (message !== undefined) {
           assert.strictEqual(Either.isLeft(result) && result.left.message, message)
@@ -58,7 +58,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_secret1234", { id: 42, login: "octocat" })
-      const login = yield* withGitHub(fake.url, (github) => github.testQuery(pat("ghp_secret1234")))
+      const login = yield* withGitHub(fake.url, (github) => github.testQuery(pat("ghp_secret1234"), inAMinute()))
       assert.strictEqual(login, "octocat")
       assert.deepInclude(fake.lastRequest("graphql"), { method: "POST", body: '{"query":"{ viewer { login } }"}' })
       assert.deepInclude(fake.lastRequest("graphql")?.headers, {
@@ -73,7 +73,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
   it.scopedLive("an unknown token gets GitHub's 401 → invalid", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
-      const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("nobody"))))
+      const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat("nobody"), inAMinute())))
       assert.strictEqual(Either.isLeft(result) && result.left.message, Messages.graphqlStatus(401))
     })
   )
@@ -84,7 +84,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
       fake.script("busy", "graphql", [{ status: 503 }, { status: 200, json: { data: { viewer: { login: "a" } } } }])
       fake.script("flaky", "graphql", ["reset", { status: 200, json: { data: { viewer: { login: "b" } } } }])
       const [busy, flaky] = yield* withGitHub(fake.url, (github) =>
-        Effect.all([outcome(github.testQuery(pat("busy"))), github.testQuery(pat("flaky"))])
+        Effect.all([outcome(github.testQuery(pat("busy"), inAMinute())), github.testQuery(pat("flaky"), inAMinute())])
       )
       assert.strictEqual(kind(busy), "TransientGitHubError")
       assert.strictEqual(fake.count("busy", "graphql"), 1)
@@ -96,7 +96,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
   it.scopedLive("an empty token is invalid without calling GitHub", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
-      const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat(""))))
+      const result = yield* withGitHub(fake.url, (github) => outcome(github.testQuery(pat(""), inAMinute())))
       assert.deepInclude(Either.getLeft(result).pipe((e) => (e._tag === "Some" ? e.value : {})), {
         _tag: "InvalidPatError",
         reason: "empty"

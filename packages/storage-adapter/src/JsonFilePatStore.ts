@@ -66,8 +66,8 @@ export const make = (
     })
     yield* watchStore(file, lock, saves, options.watchInterval ?? "2 seconds")
 
-    // No span on get and save (a check's path): even with the tracer off, one costs ~20 µs
-    // per call (a stack capture).
+    // No span on get and save (a check's path): even with the tracer off, one captures a
+    // stack per call.
     const get = Effect.fnUntraced(function* (uid: Uid) {
       return indexedEntryOn(yield* file.readCurrent, uid)
     })

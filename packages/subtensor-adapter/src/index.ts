@@ -1,5 +1,7 @@
+export { ChainReader, type ChainRead, ChainReaderFailed } from "./ChainReader.js"
 export * from "./errors.js"
 export { ipText } from "./ip.js"
 export * from "./networks.js"
-export { type ChainReadOptions, type ChainSnapshot, readChainMetagraph } from "./readChainMetagraph.js"
+export { type ChainReadOptions, ChainSnapshot, readChainMetagraph } from "./readChainMetagraph.js"
+export { makeRuntimeCache, type RuntimeCache, type RuntimeKey } from "./runtimeCache.js"
 export { SubtensorMetagraph } from "./SubtensorMetagraph.js"

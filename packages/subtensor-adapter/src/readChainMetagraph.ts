@@ -1,9 +1,10 @@
-import type { Neuron } from "@gittensor-pat/core"
+import { Neuron } from "@gittensor-pat/core"
 import { Duration, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { SubnetNotFound, UndecodableChainData, WrongNetwork } from "./errors.js"
 import { type ChainTarget, describeTarget, networkFacts } from "./networks.js"
 import { type ChainRpc, connectRpc } from "./rpc.js"
 import { loadRuntime, metadataAtVersion15, type RuntimeCall, runtimeCall, runtimeCallLeading } from "./runtime.js"
+import { cachedRuntime, type RuntimeCache } from "./runtimeCache.js"
 import { joinAnswers, liteNeurons, neuronsLiteShape, subnetStake, subnetStateShape } from "./subnetAnswers.js"
 
 /** What to read, from where. */
@@ -12,24 +13,32 @@ export interface ChainReadOptions {
   readonly netuid: number
   /** How long each step (connecting, every call) may take. Default 30 seconds. */
   readonly timeout?: Duration.DurationInput
+  /**
+   * Where the runtime's decoded types are kept between reads (see `RuntimeCache`). Without
+   * one, every read fetches and decodes the metadata.
+   */
+  readonly runtimes?: RuntimeCache
 }
 
 /**
  * A subnet's metagraph read from the chain at one block. It has the shape of a metagraph
- * snapshot file (CONTRACT §8: `netuid`, `block`, `neurons` by uid), plus where it came from.
+ * snapshot file (CONTRACT §8: `netuid`, `block`, `neurons` by uid, `neurons[uid].uid === uid`),
+ * plus where it came from.
  */
-export interface ChainSnapshot {
-  readonly netuid: number
-  readonly block: number
-  readonly blockHash: string
-  readonly specVersion: number
-  /** By uid: `neurons[uid].uid === uid`. */
-  readonly neurons: ReadonlyArray<Neuron>
-}
+export const ChainSnapshot = Schema.Struct({
+  netuid: Schema.Int,
+  block: Schema.Int,
+  blockHash: Schema.String,
+  specVersion: Schema.Int,
+  neurons: Schema.Array(Neuron)
+})
+
+/** A subnet's metagraph read from the chain at one block (see the schema). */
+export interface ChainSnapshot extends Schema.Schema.Type<typeof ChainSnapshot> {}
 
 const BlockHash = Schema.String.pipe(Schema.pattern(/^0x[0-9a-fA-F]{64}$/))
 const Header = Schema.Struct({ number: Schema.String.pipe(Schema.pattern(/^0x[0-9a-fA-F]{1,16}$/)) })
-const RuntimeVersion = Schema.Struct({ specVersion: Schema.Int })
+const RuntimeVersion = Schema.Struct({ specName: Schema.String, specVersion: Schema.Int })
 
 const answer =
   <A, I>(schema: Schema.Schema<A, I>) =>
@@ -47,21 +56,19 @@ const answer =
 
 const blockHash = answer(BlockHash)
 
-const checkGenesis = (rpc: ChainRpc, target: ChainTarget) =>
-  Option.match(
-    Option.flatMap(target.network, (network) =>
-      Option.map(networkFacts[network].genesisHash, (expected) => ({ network, expected }))
-    ),
-    {
-      onNone: () => Effect.void,
-      onSome: ({ network, expected }) =>
-        Effect.flatMap(blockHash(rpc, "chain_getBlockHash", [0]), (actual) =>
-          actual.toLowerCase() === expected
-            ? Effect.void
-            : Effect.fail(new WrongNetwork({ network, endpoint: rpc.endpoint, expected, actual }))
-        )
-    }
+const expectedGenesis = (target: ChainTarget) =>
+  Option.flatMap(target.network, (network) =>
+    Option.map(networkFacts[network].genesisHash, (expected) => ({ network, expected }))
   )
+
+const checkGenesis = (rpc: ChainRpc, target: ChainTarget, actual: Option.Option<string>) =>
+  Option.match(Option.zipWith(expectedGenesis(target), actual, (facts, actual) => ({ ...facts, actual })), {
+    onNone: () => Effect.void,
+    onSome: ({ network, expected, actual }) =>
+      actual.toLowerCase() === expected
+        ? Effect.void
+        : Effect.fail(new WrongNetwork({ network, endpoint: rpc.endpoint, expected, actual }))
+  })
 
 const callAt = <A>(rpc: ChainRpc, call: RuntimeCall<A>, args: ReadonlyArray<number>, at: string) =>
   Effect.flatMap(rpc.call("state_call", [call.name, call.encode(args), at]), call.decode)
@@ -88,15 +95,24 @@ export const readChainMetagraph = Effect.fn("Subtensor.readChainMetagraph")(
       return yield* Effect.dieMessage(`netuid must be a u16, got ${netuid}: callers check it`)
     }
     const rpc = yield* connectRpc(target.endpoint, options.timeout ?? Duration.seconds(30))
-    yield* checkGenesis(rpc, target)
+    // Read once for whichever needs it: the named network's check, or the runtime cache's key.
+    const genesis =
+      Option.isSome(expectedGenesis(target)) || options.runtimes !== undefined
+        ? Option.some(yield* blockHash(rpc, "chain_getBlockHash", [0]))
+        : Option.none()
+    yield* checkGenesis(rpc, target, genesis)
     const hash = yield* blockHash(rpc, "chain_getHead", [])
     const header = yield* answer(Header)(rpc, "chain_getHeader", [hash])
     const block = Number.parseInt(header.number, 16)
-    const { specVersion } = yield* answer(RuntimeVersion)(rpc, "state_getRuntimeVersion", [hash])
-    const runtime = yield* Effect.flatMap(
+    const { specName, specVersion } = yield* answer(RuntimeVersion)(rpc, "state_getRuntimeVersion", [hash])
+    const fetchRuntime = Effect.flatMap(
       rpc.call("state_call", [metadataAtVersion15.method, metadataAtVersion15.args, hash]),
       (bytes) => loadRuntime(bytes, specVersion)
     )
+    const runtime = yield* Option.match(Option.all([Option.fromNullable(options.runtimes), genesis]), {
+      onNone: () => fetchRuntime,
+      onSome: ([cache, genesis]) => cachedRuntime(cache, { genesis, specName, specVersion }, fetchRuntime)
+    })
     const lite = yield* runtimeCall(runtime, "NeuronInfoRuntimeApi", "get_neurons_lite", 1, neuronsLiteShape)
     const state = yield* runtimeCallLeading(runtime, "SubnetInfoRuntimeApi", "get_subnet_state", 1, subnetStateShape)
     const [liteAnswer, stateAnswer] = yield* Effect.all(

@@ -18,13 +18,19 @@ import {
 import { type Hotkey, type Neuron, PatStore } from "@gittensor-pat/core"
 import { StaticMetagraph, neuron } from "@gittensor-pat/core/testing"
 import { GitHubHttp } from "@gittensor-pat/http-adapter"
-import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/http-adapter/testing"
+import { FakeGitHub, type FakeGitHubServer } from "@gittensor-pat/fake-github"
 import { JsonFilePatStore } from "@gittensor-pat/storage-adapter"
-import { type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
-import * as RequestLog from "../../src/requestLog.js"
-import { type RunningValidator, startValidator, type ValidatorOptions } from "../../src/Validator.js"
+import { Context, type Duration, Effect, ExecutionStrategy, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
+import { jsonLine } from "../../src/ops/logLines.js"
+import type { ServerAddress } from "../../src/http/Server.js"
+import * as Validator from "../../src/Validator.js"
 
 /** A deterministic test key from a label. */
+
+/** Starts the validator's exported layer over the ports in context, serving until the scope closes. */
+export const startValidator = (options: Validator.ValidatorOptions) =>
+  Effect.map(Layer.build(Validator.layer(options)), (context) => Context.get(context, Validator.Validator))
+
 export const testKey = (label: string): Effect.Effect<Keypair> =>
   Effect.orDie(keypairFromSeed(createHash("sha256").update(`validator-test:${label}`).digest()))
 
@@ -36,7 +42,7 @@ export const tempDir = Effect.acquireRelease(
 
 /** Everything an end-to-end test talks to. */
 export interface World {
-  readonly validator: RunningValidator
+  readonly validator: ServerAddress
   readonly validatorKey: Keypair
   /** Registered miners: `miners[i]` is on uid `i + 1`. */
   readonly miners: ReadonlyArray<Keypair>
@@ -46,7 +52,7 @@ export interface World {
   readonly storePath: string
   readonly metagraph: StaticMetagraph["Type"]
   readonly neurons: ReadonlyArray<Neuron>
-  /** Every log line the validator wrote, as JSON text. */
+  /** Every log record the validator wrote, as its JSON line (without the newline). */
   readonly logs: Array<string>
   /** Stops the validator (it drains) while GitHub, the store and the temp folder live on. */
   readonly stop: Effect.Effect<void>
@@ -54,7 +60,7 @@ export interface World {
 
 /** Builds a world: fake GitHub, temp JSON store, a metagraph of the validator and 3 miners. */
 export const makeWorld = (
-  options: Partial<Omit<ValidatorOptions, "keypair">> & {
+  options: Partial<Omit<Validator.ValidatorOptions, "keypair">> & {
     readonly stakes?: ReadonlyArray<number>
     /** Optional services the validator picks up if present (e.g. an `Sr25519Verifier`). */
     readonly extra?: Layer.Layer<never> | Layer.Layer<Sr25519Verifier>
@@ -79,10 +85,12 @@ export const makeWorld = (
       neuron(uid, key.address, uid === 0 ? 100_000 : (options.stakes?.[uid - 1] ?? 0))
     )
     const logs: Array<string> = []
+    // The validator's JSON line format, captured as each record is logged (the batching of
+    // the stdout sink is its own test's business): a test reads the lines of what it just did.
     const capture = Logger.replace(
       Logger.defaultLogger,
-      Logger.map(Logger.jsonLogger, (line) => {
-        logs.push(line)
+      Logger.make((record) => {
+        logs.push(jsonLine(record))
       })
     )
     const fileStore = JsonFilePatStore.layer({
@@ -95,13 +103,7 @@ export const makeWorld = (
       decorateStore === undefined ? fileStore : Layer.effect(PatStore, Effect.map(PatStore, decorateStore)).pipe(Layer.provideMerge(fileStore)),
       StaticMetagraph.layer(neurons)
     )
-    // Request lines go through the server's batched request log, other records through the logger.
-    const requestLog = RequestLog.layer({
-      target: (chunk) => {
-        logs.push(...chunk.split("\n").filter((line) => line.length > 0))
-      }
-    })
-    const context = yield* Layer.build(Layer.mergeAll(ports, requestLog, options.extra ?? Layer.empty))
+    const context = yield* Layer.build(Layer.merge(ports, options.extra ?? Layer.empty))
     const metagraph = yield* Effect.provide(StaticMetagraph, context)
     const { extra: _, stakes: __, storeFileSystem: ___, storeWatchInterval: ____, logLevel, decorateStore: _____, ...validatorOptions } =
       options

@@ -1,4 +1,5 @@
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Clock, Context, Effect, Layer, Redacted } from "effect"
+import type { Deadline } from "../Deadline.js"
 import type { GitHubId, Pat } from "../domain.js"
 import { type GitHubEndpoint, InvalidPatError, TransientGitHubError } from "../errors.js"
 import { GitHub } from "../GitHub.js"
@@ -21,7 +22,7 @@ export const Answer = {
     status === undefined ? { _tag: "Transient", cause } : { _tag: "Transient", cause, status },
   /** GitHub answers conclusively that the token cannot be used. */
   invalid: (reason: InvalidPatError["reason"], message: string): Answer<never> => ({ _tag: "Invalid", reason, message }),
-  /** GitHub never answers. */
+  /** GitHub never answers (the call ends, transient, at its deadline). */
   hang: { _tag: "Hang" } as Answer<never>,
   /** `then`, after `millis` of the Clock. */
   delay: <A>(millis: number, then: Answer<A>): Answer<A> => ({ _tag: "Delay", millis, then })
@@ -46,7 +47,17 @@ export interface GitHubCall {
 const unknownIdentity: Answer<GitHubId> = Answer.invalid("unauthorized", "GitHub /user returned 401")
 const unknownTestQuery: Answer<string> = Answer.invalid("unauthorized", Messages.graphqlStatus(401))
 
-const answer = <A>(endpoint: GitHubEndpoint, scripted: Answer<A>): Effect.Effect<A, TransientGitHubError | InvalidPatError> => {
+// The port's promise: whatever the script says, the call is answered by its deadline.
+const outOfTime = (endpoint: GitHubEndpoint, deadline: Deadline) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.zipRight(Effect.sleep(Math.max(0, deadline - now)), Effect.fail(new TransientGitHubError({ endpoint, cause: "deadline" })))
+  )
+
+const answer = <A>(
+  endpoint: GitHubEndpoint,
+  scripted: Answer<A>,
+  deadline: Deadline
+): Effect.Effect<A, TransientGitHubError | InvalidPatError> => {
   switch (scripted._tag) {
     case "Succeed":
       return Effect.succeed(scripted.value)
@@ -57,9 +68,13 @@ const answer = <A>(endpoint: GitHubEndpoint, scripted: Answer<A>): Effect.Effect
     case "Invalid":
       return Effect.fail(new InvalidPatError({ endpoint, reason: scripted.reason, message: scripted.message }))
     case "Hang":
-      return Effect.never
+      return outOfTime(endpoint, deadline)
     case "Delay":
-      return Effect.zipRight(Effect.sleep(scripted.millis), answer<A>(endpoint, scripted.then))
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        now + scripted.millis >= deadline
+          ? outOfTime(endpoint, deadline)
+          : Effect.zipRight(Effect.sleep(scripted.millis), answer<A>(endpoint, scripted.then, deadline))
+      )
   }
 }
 
@@ -98,13 +113,13 @@ export class ScriptedGitHub extends Context.Tag("@gittensor-pat/core/testing/Scr
           return steps[Math.min(index, steps.length - 1)]!
         })
       const github: GitHub["Type"] = {
-        identity: (pat) =>
+        identity: (pat, deadline) =>
           Effect.flatMap(next("identity", pat, (script) => script.identity, unknownIdentity), (step) =>
-            answer("identity", step)
+            answer("identity", step, deadline)
           ),
-        testQuery: (pat) =>
+        testQuery: (pat, deadline) =>
           Effect.flatMap(next("test-query", pat, (script) => script.testQuery, unknownTestQuery), (step) =>
-            answer("test-query", step)
+            answer("test-query", step, deadline)
           )
       }
       const handle: ScriptedGitHub["Type"] = {

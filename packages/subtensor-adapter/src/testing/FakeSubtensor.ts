@@ -40,15 +40,15 @@ const answerFor = (responder: Responder, method: string, params: ReadonlyArray<u
   responder(method, params) ?? { error: { code: -32601, message: `Method not found: ${method}` } }
 
 /**
- * Starts a fake node on 127.0.0.1 that answers JSON-RPC calls through `responder`, for as
- * long as the scope lives; closing drops every connection.
+ * Starts a fake node on 127.0.0.1 (on `port`, default a free one) that answers JSON-RPC
+ * calls through `responder`, for as long as the scope lives; closing drops every connection.
  */
-export const startFakeSubtensor = (responder: Responder): Effect.Effect<FakeSubtensor, never, Scope.Scope> =>
+export const startFakeSubtensor = (responder: Responder, port = 0): Effect.Effect<FakeSubtensor, never, Scope.Scope> =>
   Effect.gen(function* () {
     const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
     const connections = yield* Ref.make(0)
     const server = yield* Effect.acquireRelease(
-      Effect.sync(() => new WebSocketServer({ host: "127.0.0.1", port: 0 })),
+      Effect.sync(() => new WebSocketServer({ host: "127.0.0.1", port })),
       (server) =>
         Effect.async<void>((resume) => {
           for (const client of server.clients) client.terminate()
@@ -68,9 +68,8 @@ export const startFakeSubtensor = (responder: Responder): Effect.Effect<FakeSubt
         socket.send(JSON.stringify({ jsonrpc: "2.0", id: request.id, ...answer }))
       })
     })
-    const { port } = server.address() as AddressInfo
     return {
-      url: `ws://127.0.0.1:${port}`,
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
       calls: Ref.get(calls),
       connections: Ref.get(connections),
       open: Effect.sync(() => server.clients.size)
