@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from "node:util"
 import { HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import { CliConsole } from "@gittensor-pat/cli-console"
 import { UndiciHttpClient } from "@gittensor-pat/http-adapter"
 import { Console, Effect, Layer, Logger } from "effect"
 import { cli } from "./commands.js"
@@ -57,6 +58,7 @@ export const runCli = (argv: ReadonlyArray<string>) =>
       ValidationError.isValidationError(error) ? badUsage(argv, error) : Effect.succeed<ExitCode>(exitCodeOf(error))
     ),
     Effect.catchAllDefect((defect) => unexpected(argv, defect)),
+    CliConsole.withPresentation("pnpm miner"),
     Effect.provide(logsToStderr)
   )
 
