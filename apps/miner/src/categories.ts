@@ -1,6 +1,6 @@
 import { Option } from "effect"
 
-/** How a miner files one validator's answer to a check (CONTRACT §4, last paragraph). */
+/** How a miner files one validator's answer to a check (docs/outcomes.md, "How the miner files a check answer"). */
 export type CheckCategory = "valid" | "no_pat" | "invalid_pat" | "inconclusive" | "no_response"
 
 /** Every check category, in the order the miner CLI reports them. */

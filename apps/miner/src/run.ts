@@ -14,7 +14,7 @@ import * as StopSignals from "./StopSignals.js"
 import { checkSurvey, postSurvey } from "./surveys.js"
 import { tokenFailureDocument } from "./token.js"
 
-/** CONTRACT §9's exit codes: 0 success, 1 a failure the user can act on, 2 bad usage. */
+/** The exit codes of docs/miner.md: 0 success, 1 a failure the user can act on, 2 bad usage. */
 export type ExitCode = 0 | 1 | 2
 
 /** Each command's `--json` document for a run that never started. */

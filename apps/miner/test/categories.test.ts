@@ -13,7 +13,7 @@ import {
 const numRuns = 500
 const nullableBoolean = fc.constantFrom(true, false, null, undefined)
 
-describe("miner categories (CONTRACT §4, last paragraph)", () => {
+describe("miner categories (docs/outcomes.md, How the miner files a check answer)", () => {
   // Every row a validator answers with (one per check outcome: axon's synapseFields test
   // pins which outcome gives which row), then a row with the fields missing.
   const rows = [

@@ -32,7 +32,7 @@ const answersAsContract = (world: World) =>
     const bad = yield* check(world, forged(world))
     assert.strictEqual(bad.status, 401)
     assert.match((bad.json as { message: string }).message, /Signature mismatch/)
-    // Signature before body (CONTRACT §6): a forged request with a broken body is still a 401.
+    // Signature before body (docs/protocol.md, "Order of checks"): a forged request with a broken body is still a 401.
     assert.strictEqual((yield* check(world, forged(world), "{not json")).status, 401)
     const elsewhere = signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { axonHotkey: world.stranger.address })
     assert.strictEqual((yield* check(world, elsewhere)).status, 401)

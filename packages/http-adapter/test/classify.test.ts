@@ -39,7 +39,7 @@ const TOKEN = "ghp_classify_token_5150"
 const classifyGraphql = (a: GitHubAnswer) => classifyTestQuery(a, TOKEN)
 const both = [classifyIdentity, classifyGraphql] as const
 
-describe("status rows shared by CONTRACT §2 and §3", () => {
+describe("status rows shared by the test query and the identity lookup (docs/outcomes.md)", () => {
   it.prop("5xx is transient whatever the body", [fc.integer({ min: 500, max: 599 }), headers, bodies], ([s, h, b]) => {
     for (const classify of both) assert.strictEqual(kindOf(classify(answer(s, b, h))), "TransientGitHubError")
   })
@@ -89,7 +89,7 @@ const errorEntry = fc.record(
 const isRateLimitEntry = (e: { message?: string; type?: string }) =>
   e.type === "RATE_LIMITED" || e.type === "RATE_LIMIT" || /rate limit/i.test(e.message ?? "")
 
-describe("200 rows of CONTRACT §2", () => {
+describe("200 rows of the test query (docs/outcomes.md)", () => {
   it.prop("a body that is not JSON is transient", [fc.string()], ([text]) => {
     fc.pre(Either.isLeft(Either.try(() => JSON.parse(text))))
     assert.strictEqual(kindOf(classifyGraphql(answer(200, text))), "TransientGitHubError")
@@ -139,7 +139,7 @@ describe("200 rows of CONTRACT §2", () => {
   })
 })
 
-describe("200 rows of CONTRACT §3", () => {
+describe("200 rows of the identity lookup (docs/outcomes.md)", () => {
   it.prop("a numeric or string id is the GitHub id, as String(id)", [fc.oneof(fc.nat(), fc.string({ minLength: 1 }))], ([id]) => {
     assert.deepStrictEqual(Either.getOrUndefined(classifyIdentity(answer(200, JSON.stringify({ id, login: "x" })))), String(id))
   })
