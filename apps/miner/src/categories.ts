@@ -29,7 +29,7 @@ export interface BroadcastResponse {
   readonly accepted?: boolean | null | undefined
 }
 
-/** Files a check answer; the rows are tried in the contract's order. */
+/** Files a check answer; the rows are tried in the order of docs/outcomes.md. */
 export const checkCategory = (response: Option.Option<CheckResponse>): CheckCategory =>
   Option.match(response, {
     onNone: () => "no_response",

@@ -59,7 +59,7 @@ describe("miner categories (docs/outcomes.md, How the miner files a check answer
   })
 
   it.prop(
-    "a check category follows the contract's rules in order for any field values",
+    "a check category follows the rules of docs/outcomes.md in order for any field values",
     [fc.option(fc.record({ has_pat: nullableBoolean, pat_valid: nullableBoolean }), { nil: undefined })],
     ([response]) => {
       const category = checkCategory(Option.fromNullable(response))

@@ -19,7 +19,7 @@ interface Row {
 }
 
 /**
- * One contract row: a check by `hotkey` in the given world ends in `expected`, and writes
+ * One row of docs/outcomes.md, "Checks": a check by `hotkey` in the given world ends in `expected`, and writes
  * nothing. The outcome's wire row is pinned next to the mapping, in axon's synapseFields test.
  */
 const row = (name: string, { hotkey = alice, entries = [aliceEntry], readFault = false, script = ok, expected }: Row) =>

@@ -16,7 +16,7 @@ export type Settled =
   | { readonly kind: "transient"; readonly elapsed: number }
   | { readonly kind: "invalid"; readonly message: string; readonly elapsed: number }
 
-/** Settles one scripted answer as the contract says, given `budget` ms left. */
+/** Settles one scripted answer as docs/outcomes.md says, given `budget` ms left. */
 export const settle = (answer: Answer<string>, budget: number, elapsed = 0): Settled => {
   switch (answer._tag) {
     case "Succeed":

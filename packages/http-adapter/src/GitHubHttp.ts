@@ -66,7 +66,7 @@ interface Endpoint<A> {
 
 /**
  * The port over an `HttpClient` that honours `UndiciHttpClient.currentRequestTimeout` (the
- * adapter's own client does): the contract's requests, retries and verdicts. Each attempt
+ * adapter's own client does): the requests, retries and verdicts of docs/outcomes.md. Each attempt
  * gets what the deadline leaves (less a margin), capped by the attempt timeout; a call
  * carries no span (even with the tracer off one costs a stack capture per call).
  */
@@ -139,7 +139,7 @@ export const make = (options: Options = {}): Effect.Effect<GitHub["Type"], never
             HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
           )
         ),
-        // GitHub gets exactly the contract's headers, not our trace context; and a span per
+        // GitHub gets exactly the headers docs/outcomes.md lists, not our trace context; and a span per
         // request (with an attribute per header) would cost more than the call at full load.
         HttpClient.withTracerPropagation(false),
         HttpClient.withTracerDisabledWhen(() => true)

@@ -50,7 +50,7 @@ describe("status rows shared by the test query and the identity lookup (docs/out
     for (const classify of both) assert.strictEqual(kindOf(classify(a)), "TransientGitHubError")
   })
 
-  it.prop("any other 4xx is invalid with the contract's message", [anyAnswer], ([a]) => {
+  it.prop("any other 4xx is invalid with its documented message", [anyAnswer], ([a]) => {
     fc.pre(a.status >= 400 && a.status < 500 && a.status !== 408 && a.status !== 429 && !throttled(a))
     assert.deepInclude(failureOf(classifyGraphql(a)), {
       _tag: "InvalidPatError",
@@ -132,7 +132,7 @@ describe("200 rows of the test query (docs/outcomes.md)", () => {
     assert.strictEqual(Either.isLeft(verdict) && verdict.left.message, "GraphQL error: unknown")
   })
 
-  it("JSON the contract does not describe is transient, not a verdict", () => {
+  it("JSON of a shape GitHub does not send is transient, not a verdict", () => {
     for (const body of [[], 42, "text", null, { data: 5 }, { data: { viewer: "me" } }, { errors: "boom" }]) {
       assert.strictEqual(kindOf(graphql(body)), "TransientGitHubError", JSON.stringify(body))
     }

@@ -52,7 +52,7 @@ describe("identity over a real socket (docs/outcomes.md, The identity lookup)", 
     )
   }
 
-  it.scopedLive("an allowed token yields its id, sending the contract's request", () =>
+  it.scopedLive("an allowed token yields its id, sending the documented request", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_abcd1234", { id: 9001, login: "octocat" })

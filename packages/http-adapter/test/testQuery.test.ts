@@ -54,7 +54,7 @@ describe("testQuery over a real socket (docs/outcomes.md, The test query)", () =
     )
   }
 
-  it.scopedLive("succeeds with the viewer's login, sending the contract's request", () =>
+  it.scopedLive("succeeds with the viewer's login, sending the documented request", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_secret1234", { id: 42, login: "octocat" })
