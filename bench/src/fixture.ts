@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { minerAccount, minerStake, minerToken } from "./miners.js"
 
 /**
- * The temp metagraph (CONTRACT §8): every bench miner registered on its own uid, and the
+ * The temp metagraph (docs/metagraph.md, "The snapshot file"): every bench miner registered on its own uid, and the
  * validator after them (a validator refuses a snapshot that does not list its own hotkey).
  */
 export const metagraphJson = (miners: ReadonlyArray<Keypair>, validatorHotkey: string): string =>
@@ -23,7 +23,7 @@ export const metagraphJson = (miners: ReadonlyArray<Keypair>, validatorHotkey: s
     ]
   })
 
-/** A store (CONTRACT §7) already holding token variant 0 of each of `miners`, so checks find a PAT. */
+/** A store (docs/store.md, "Format") already holding token variant 0 of each of `miners`, so checks find a PAT. */
 export const seededStoreJson = (miners: ReadonlyArray<Keypair>, seeded: ReadonlyArray<number>): string =>
   JSON.stringify(
     seeded.map((uid) => ({

@@ -23,7 +23,7 @@ const entryOf = (uid: number, round: number) =>
     storedAt: new Date().toISOString()
   })
 
-/** A file with `entries` entries in the contract's wire format, as a long-running validator has. */
+/** A file with `entries` entries in the format of docs/store.md, as a long-running validator has. */
 const seed = (path: string, entries: number) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem

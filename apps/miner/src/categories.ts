@@ -1,6 +1,6 @@
 import { Option } from "effect"
 
-/** How a miner files one validator's answer to a check (CONTRACT §4, last paragraph). */
+/** How a miner files one validator's answer to a check (docs/outcomes.md, "How the miner files a check answer"). */
 export type CheckCategory = "valid" | "no_pat" | "invalid_pat" | "inconclusive" | "no_response"
 
 /** Every check category, in the order the miner CLI reports them. */
@@ -29,7 +29,7 @@ export interface BroadcastResponse {
   readonly accepted?: boolean | null | undefined
 }
 
-/** Files a check answer; the rows are tried in the contract's order. */
+/** Files a check answer; the rows are tried in the order of docs/outcomes.md. */
 export const checkCategory = (response: Option.Option<CheckResponse>): CheckCategory =>
   Option.match(response, {
     onNone: () => "no_response",

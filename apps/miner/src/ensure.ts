@@ -27,7 +27,7 @@ const neuronsOf = (preparation: Preparation, rows: ReadonlyArray<{ readonly uid:
 
 /**
  * Checks every eligible validator, asks the silent ones once more, then posts only where
- * the answer was `no_pat` or `invalid_pat` (CONTRACT §9).
+ * the answer was `no_pat` or `invalid_pat` (docs/miner.md, "ensure").
  */
 const ensureValidators = Effect.fn("miner.ensureValidators")(function* (
   options: EnsureOptions,

@@ -6,7 +6,7 @@ import type { CheckAnswer, PostAnswer } from "./surveys.js"
 import { hotkeyPrefix, renderColumns, renderSkipped } from "./table.js"
 import { type TokenReport, tokenKeyOf } from "./tokenReport.js"
 
-/** What `ensure` did about one validator (CONTRACT §9). */
+/** What `ensure` did about one validator (docs/miner.md, "ensure"). */
 export type EnsureAction = "kept" | "posted" | "waiting" | "unreachable"
 
 /** Every action, in the order the report counts them. */
@@ -70,7 +70,7 @@ export const holdsValidPat = (row: EnsureRow): boolean =>
 const answered = (row: EnsureRow): boolean => actionOf(row) !== "unreachable"
 
 /**
- * CONTRACT §9: every validator that answered holds a valid PAT at the end. At least one must
+ * docs/miner.md, "ensure": every validator that answered holds a valid PAT at the end. At least one must
  * have answered: a round in which none did has shown nothing.
  */
 export const ensureSucceeded = (report: EnsureReport): boolean =>
@@ -84,7 +84,7 @@ export const countActions = (rows: ReadonlyArray<EnsureRow>): Record<EnsureActio
 }
 
 /**
- * The `--json` document of CONTRACT §9 for `ensure`, one per round with `--watch`; `token`,
+ * The `--json` document for `ensure` (docs/miner.md, "`--json` documents"), one per round with `--watch`; `token`,
  * after `results`, is the token report as `miner token --json` prints it.
  */
 export const toEnsureDocument = (report: EnsureReport): Record<string, unknown> => ({

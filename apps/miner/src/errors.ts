@@ -105,7 +105,7 @@ export type MinerError =
   | BadUsage
   | Unsuccessful
 
-/** CONTRACT §9: 2 for bad usage, 1 for a failure the user can act on. */
+/** The exit codes of docs/miner.md: 2 for bad usage, 1 for a failure the user can act on. */
 export const exitCodeOf: (error: MinerError) => 1 | 2 = Match.typeTags<MinerError, 1 | 2>()({
   WalletError: () => 1,
   MetagraphError: () => 1,

@@ -27,7 +27,7 @@ const fromFile = (file: string) =>
   }))
 
 /**
- * Reads the metagraph as CONTRACT §9 says: `--metagraph FILE` alone is read; otherwise the
+ * Reads the metagraph as docs/metagraph.md, "Reading the chain instead", says: `--metagraph FILE` alone is read; otherwise the
  * chain is (finney unless a network or endpoint is named), with progress on stderr, and a
  * `--metagraph FILE` given as well is the fallback when the chain read fails.
  */

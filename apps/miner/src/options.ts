@@ -5,7 +5,7 @@ import { type ChainOptions, chainOptions } from "./chainOptions.js"
 /** GitHub's public API, where miners' tokens are checked unless told otherwise. */
 export const defaultGitHubApiUrl = "https://api.github.com"
 
-/** The flags `post` and `check` share (CONTRACT §9); flags win over environment variables. */
+/** The flags `post` and `check` share (docs/miner.md, "Flags"); flags win over environment variables. */
 export const minerOptions = {
   walletName: Options.text("wallet.name").pipe(
     Options.withDefault("default"),
@@ -17,12 +17,12 @@ export const minerOptions = {
   ),
   walletPath: Options.text("wallet.path").pipe(
     Options.withDefault("~/.bittensor/wallets"),
-    Options.withDescription("Folder that holds the wallets; the hotkey file is <path>/<name>/hotkeys/<hotkey>.")
+    Options.withDescription("Folder that holds the wallets; the hotkey file is <path>/<name>/hotkeys/<hotkey> (format: docs/wallet.md).")
   ),
   metagraph: Options.file("metagraph").pipe(
     Options.optional,
     Options.withDescription(
-      "Metagraph snapshot (JSON: netuid, block, neurons) to pick validators from instead of reading the chain; with --subtensor.network or --subtensor.chain_endpoint, the fallback when the chain read fails."
+      "Metagraph snapshot (format: docs/metagraph.md; JSON with netuid, block and neurons) to pick validators from instead of reading the chain; with --subtensor.network or --subtensor.chain_endpoint, the fallback when the chain read fails."
     )
   ),
   ...chainOptions,
@@ -60,7 +60,7 @@ export const minerOptions = {
   ),
   json: Options.boolean("json").pipe(
     Options.withDescription(
-      "Print JSON on stdout instead of the table: exactly one document (with ensure --watch, one per round, each on one line)."
+      "Print JSON on stdout instead of the table (layout: docs/miner.md): exactly one document (with ensure --watch, one per round, each on one line)."
     )
   )
 }

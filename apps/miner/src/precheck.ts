@@ -24,7 +24,7 @@ export const precheckBudget = Duration.seconds(15)
 type Answer<A> = Either.Either<A, TransientGitHubError | InvalidPatError>
 
 /**
- * The validators' order of judgement (CONTRACT §5): the identity lookup decides first,
+ * The validators' order of judgement (docs/outcomes.md, "Broadcasts"): the identity lookup decides first,
  * then the test query; an inconclusive step never makes the token invalid.
  */
 const judge = (identity: Answer<unknown>, testQuery: Answer<string>): LocalVerdict =>

@@ -43,7 +43,7 @@ export const succeeded = <F, C extends string, N extends SynapseName>(survey: Su
   report.rows.some((row) => row.category === survey.success)
 
 /**
- * The `--json` document of CONTRACT §9; `post`'s also carries `token`, the token report
+ * The `--json` document (docs/miner.md, "`--json` documents"); `post`'s also carries `token`, the token report
  * (as `miner token --json` prints it), after `results`.
  */
 export const toDocument = <F, C extends string, N extends SynapseName>(

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from "node:util"
 import { HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import { CliConsole } from "@gittensor-pat/cli-console"
 import { UndiciHttpClient } from "@gittensor-pat/http-adapter"
 import { Console, Effect, Layer, Logger } from "effect"
 import { cli } from "./commands.js"
@@ -13,7 +14,7 @@ import * as StopSignals from "./StopSignals.js"
 import { checkSurvey, postSurvey } from "./surveys.js"
 import { tokenFailureDocument } from "./token.js"
 
-/** CONTRACT §9's exit codes: 0 success, 1 a failure the user can act on, 2 bad usage. */
+/** The exit codes of docs/miner.md: 0 success, 1 a failure the user can act on, 2 bad usage. */
 export type ExitCode = 0 | 1 | 2
 
 /** Each command's `--json` document for a run that never started. */
@@ -57,6 +58,7 @@ export const runCli = (argv: ReadonlyArray<string>) =>
       ValidationError.isValidationError(error) ? badUsage(argv, error) : Effect.succeed<ExitCode>(exitCodeOf(error))
     ),
     Effect.catchAllDefect((defect) => unexpected(argv, defect)),
+    CliConsole.withPresentation("pnpm miner"),
     Effect.provide(logsToStderr)
   )
 

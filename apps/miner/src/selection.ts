@@ -1,7 +1,7 @@
 import type { Hotkey, Neuron, Uid } from "@gittensor-pat/core"
 import { Array as Arr, Either } from "effect"
 
-/** Which neurons a miner treats as validators worth calling (CONTRACT §9 defaults). */
+/** Which neurons a miner treats as validators worth calling (defaults: docs/miner.md, "Flags"). */
 export interface SelectionPolicy {
   readonly minVtrust: number
   readonly minStake: number

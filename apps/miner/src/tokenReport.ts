@@ -100,7 +100,7 @@ export const tokenReportOf = (
   }
 }
 
-/** CONTRACT §9's token document: what `miner token --json` prints, and the `token` key of `post` and `ensure`. */
+/** The token document (docs/miner.md, "token"): what `miner token --json` prints, and the `token` key of `post` and `ensure`. */
 export interface TokenDocument {
   readonly login: string | null
   readonly kind: TokenKind
@@ -110,7 +110,7 @@ export interface TokenDocument {
   readonly rate_limit: { readonly limit: number; readonly remaining: number; readonly reset_at: string } | null
 }
 
-/** The report as CONTRACT §9's token document (never the token: the report does not hold it). */
+/** The report as the token document (never the token: the report does not hold it). */
 export const toTokenDocument = (report: TokenReport): TokenDocument => ({
   login: report.login,
   kind: report.kind,

@@ -10,7 +10,7 @@ import { Data, Duration, Effect, Ref, Schedule, Scope, Stream } from "effect"
 // From this file and from a launcher bundle alike (both sit three folders down).
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
 
-/** What `validator serve` is told, as its flags name it (CONTRACT §9). */
+/** What `validator serve` is told, as its flags name it (docs/validator.md, "Flags"). */
 export interface ValidatorFlags {
   readonly metagraph: string
   readonly patsFile: string

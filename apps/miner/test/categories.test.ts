@@ -13,7 +13,7 @@ import {
 const numRuns = 500
 const nullableBoolean = fc.constantFrom(true, false, null, undefined)
 
-describe("miner categories (CONTRACT §4, last paragraph)", () => {
+describe("miner categories (docs/outcomes.md, How the miner files a check answer)", () => {
   // Every row a validator answers with (one per check outcome: axon's synapseFields test
   // pins which outcome gives which row), then a row with the fields missing.
   const rows = [
@@ -59,7 +59,7 @@ describe("miner categories (CONTRACT §4, last paragraph)", () => {
   })
 
   it.prop(
-    "a check category follows the contract's rules in order for any field values",
+    "a check category follows the rules of docs/outcomes.md in order for any field values",
     [fc.option(fc.record({ has_pat: nullableBoolean, pat_valid: nullableBoolean }), { nil: undefined })],
     ([response]) => {
       const category = checkCategory(Option.fromNullable(response))

@@ -95,7 +95,7 @@ describe("ensure's decisions", () => {
   )
 
   it.prop(
-    "the JSON document: the contract's keys, counts that add up, broadcast fields only on posted rows, the token report",
+    "the JSON document: the keys of docs/miner.md, counts that add up, broadcast fields only on posted rows, the token report",
     [arbitraryRows, arbitraryToken],
     ([rows, token]) => {
       const doc = toEnsureDocument({ rows, skipped: [], token })

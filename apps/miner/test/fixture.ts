@@ -37,7 +37,7 @@ export const walletArgs = (root: string): ReadonlyArray<string> => [
 
 const minerUid = 1
 
-/** A neuron line of a metagraph snapshot file (CONTRACT §8). */
+/** A neuron line of a metagraph snapshot file (docs/metagraph.md, "The snapshot file"). */
 export interface SnapshotNeuron {
   readonly uid: number
   readonly hotkey: string
@@ -46,7 +46,7 @@ export interface SnapshotNeuron {
   readonly axon: { readonly ip: string; readonly port: number }
 }
 
-/** Writes a CONTRACT §8 snapshot holding `neurons` (uids must equal indexes). */
+/** Writes a metagraph snapshot file holding `neurons` (uids must equal indexes). */
 export const writeSnapshot = (file: string, neurons: ReadonlyArray<SnapshotNeuron>) =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>
     fs.writeFileString(file, JSON.stringify({ netuid: 74, block: 4500000, neurons }, null, 2))

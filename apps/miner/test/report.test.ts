@@ -39,7 +39,7 @@ describe("check report", () => {
   })
 
   it.prop(
-    "the JSON document has the contract's keys, counts that add up, and success iff one is valid",
+    "the JSON document has the keys of docs/miner.md, counts that add up, and success iff one is valid",
     [FastCheck.array(FastCheck.constantFrom<CheckCategory>(...checkSurvey.categories), { maxLength: 30 })],
     ([categories]) => {
       const doc = toDocument(checkSurvey, checkReport(categories))

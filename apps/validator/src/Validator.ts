@@ -63,7 +63,7 @@ export const layer = (options: ValidatorOptions): Layer.Layer<Validator, HttpSer
 
 const developmentNotice = (settings: ServeSettings, hotkey: string) =>
   Effect.logWarning(
-    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --subtensor.network finney (or --metagraph FILE) --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see apps/validator/README.md)."
+    "DEVELOPMENT MODE: no metagraph was given, so this validator uses the publicly known dev hotkey and examples/metagraph.json. Never expose it. To run for real: pnpm validator serve --subtensor.network finney (or --metagraph FILE) --wallet.name NAME --wallet.hotkey HOTKEY [--pats-file FILE] (see docs/validator.md)."
   ).pipe(Effect.annotateLogs({ hotkey, metagraph: describeMetagraph(settings.metagraph), pats_file: settings.patsFile }))
 
 /**

@@ -1,4 +1,5 @@
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { CliConsole } from "@gittensor-pat/cli-console"
 import { Effect, Layer } from "effect"
 import { validatorCli } from "./Cli.js"
 import { reportFailure, teardown } from "./cli/exitCode.js"
@@ -14,6 +15,7 @@ const serve = (settings: ServeSettings) =>
 drainThroughRepeatedSignals()
 validatorCli(serve)(process.argv).pipe(
   reportFailure,
+  CliConsole.withPresentation("pnpm validator"),
   Effect.provide(NodeContext.layer),
   (program) => NodeRuntime.runMain(program, { disableErrorReporting: true, disablePrettyLogger: true, teardown })
 )

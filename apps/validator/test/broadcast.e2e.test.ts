@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { call, makeWorld, readStore, seedStore, tokenFields, type World } from "./support/world.js"
 
-// Each step of CONTRACT §5, through the wire: a signed PatBroadcastSynapse from miner uid 1.
+// Each step of docs/outcomes.md, "Broadcasts", through the wire: a signed PatBroadcastSynapse from miner uid 1.
 const TOKEN = "ghp_broadcast_token_4242"
 
 const broadcast = (world: World, token = TOKEN, options: { readonly timeoutSeconds?: number; readonly uuid?: string } = {}) =>
@@ -16,7 +16,7 @@ const broadcast = (world: World, token = TOKEN, options: { readonly timeoutSecon
 
 const rejected = (rejection_reason: string) => ({ accepted: false, rejection_reason })
 
-describe("PatBroadcastSynapse over the wire (CONTRACT §5)", () => {
+describe("PatBroadcastSynapse over the wire (docs/outcomes.md, Broadcasts)", () => {
   it.scopedLive("success: accepted, stored with the GitHub id, file mode 0600", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
 import { budgetMillis, DEFAULT_TIMEOUT_SECONDS, effectiveTimeoutSeconds, MAX_SEND_LEAD_MS, sentAtMillis } from "../src/http/budget.js"
 
-describe("request budget (CONTRACT §6 deadline)", () => {
+describe("request budget (docs/protocol.md, Deadline and timeouts)", () => {
   it("a 12 s timeout leaves 11 s", () => assert.strictEqual(budgetMillis(12), 11_000))
   it("a missing timeout is the 12 s default", () => {
     assert.strictEqual(effectiveTimeoutSeconds(undefined), DEFAULT_TIMEOUT_SECONDS)

@@ -102,7 +102,7 @@ const failedStart = (args: ReadonlyArray<string>) =>
     return { code: exitCodeOf(exit), message: Option.getOrElse(message, () => "") }
   })
 
-describe("a validator on a chain-read metagraph (CONTRACT §9)", () => {
+describe("a validator on a chain-read metagraph (docs/metagraph.md, Reading the chain instead)", () => {
   it.scopedLive(
     "serves who the chain lists, follows its refreshes, and keeps the last good read when one fails",
     () =>

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { call, makeWorld, seedStore, type World } from "./support/world.js"
 
-// Each row of CONTRACT §4, through the wire: a signed PatCheckSynapse from miner uid 1.
+// Each row of docs/outcomes.md, "Checks", through the wire: a signed PatCheckSynapse from miner uid 1.
 const TOKEN = "ghp_check_row_token_7777"
 
 const storeToken = (world: World) => seedStore(world, [{ uid: 1, hotkey: world.miners[0]!.address, pat: TOKEN, github_id: "101" }])
@@ -16,7 +16,7 @@ const check = (world: World, timeoutSeconds = 12) =>
     rejection_reason: r.rejection_reason
   }))
 
-describe("PatCheckSynapse over the wire (CONTRACT §4)", () => {
+describe("PatCheckSynapse over the wire (docs/outcomes.md, Checks)", () => {
   it.scopedLive("PAT store unreadable → has_pat false, pat_valid null, retry message", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

@@ -37,7 +37,7 @@ const closedLoop = (world: World, miner: number, worker: number, timeout: number
     return endings
   })
 
-describe("front door (CONTRACT §6: shed rather than time out)", () => {
+describe("front door (docs/protocol.md, Admission under load: shed rather than time out)", () => {
   it.scopedLive("a request that can no longer be answered in time gets the 503 at once, before its body or signature is looked at", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()
@@ -62,7 +62,7 @@ describe("front door (CONTRACT §6: shed rather than time out)", () => {
       // The query aside, as the route itself matches it.
       const lateAgain = { ...late, bt_header_dendrite_uuid: "late-with-query" }
       assert.strictEqual((yield* post(world, "/PatCheckSynapse?from=test", lateAgain, "{not json")).status, 503)
-      // With its time intact the same forgery meets the signature check, in §6's order.
+      // With its time intact the same forgery meets the signature check, in the order of docs/protocol.md, "Order of checks".
       const fresh = { ...signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { timeout: 2 }), bt_header_dendrite_signature: BAD_SIGNATURE }
       assert.strictEqual((yield* post(world, "/PatCheckSynapse", fresh, "{not json")).status, 401)
     }))

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber } from "effect"
 import { call, makeWorld, readStore, seedStore, tokenFields, type World } from "./support/world.js"
 
-// CONTRACT §9: on shutdown the server answers what is in flight within its grace (a request
+// docs/validator.md, "Shutdown": on shutdown the server answers what is in flight within its grace (a request
 // still waiting on GitHub gets its transient outcome), awaits every store write, and stops.
 // A behaviour bound, with generous slack: the process must not wait for each request's own
 // deadline (28 s at timeout 30) while the grace is 1.5 s.
@@ -30,7 +30,7 @@ const stop = (world: World) =>
 const until = (done: () => boolean) =>
   Effect.repeat(Effect.sleep("20 millis"), { until: done }).pipe(Effect.timeout("10 seconds"))
 
-describe("shutdown grace is enforced (CONTRACT §9)", () => {
+describe("shutdown grace is enforced (docs/validator.md, Shutdown)", () => {
   it.scopedLive(
     "GitHub hung and callers allowing 30–60 s: each request in flight gets its transient answer within the grace, nothing is stored, the validator stops within grace + 1 s",
     () =>

@@ -48,7 +48,7 @@ const assertAnswered = (exchange: RawExchange, status: number, world: World) => 
   assert.strictEqual(answer?.headers.bt_header_axon_status_message, message)
 }
 
-describe("half-sent requests (issue 13 item 1, CONTRACT §6)", () => {
+describe("half-sent requests (issue 13 item 1, docs/protocol.md, Body)", () => {
   it.scopedLive(
     "hundreds of connections holding a check's headers and 9 bytes of its body: a legitimate miner keeps getting 200, and each half-sent one is answered and closed by its deadline",
     () =>

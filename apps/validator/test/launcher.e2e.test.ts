@@ -10,7 +10,7 @@ import { Effect, Schedule } from "effect"
 import { exited, freePort } from "./support/process.js"
 import { tempDir, testKey } from "./support/world.js"
 
-// CONTRACT §9: SIGTERM or SIGINT to `pnpm validator serve`, the process the user started,
+// docs/validator.md, "Shutdown": SIGTERM or SIGINT to `pnpm validator serve`, the process the user started,
 // reaches the server, which drains and exits; a launcher killed outright leaves no server
 // behind either. Each case starts the documented command as a user would, on a free port
 // with a temporary store, and watches the whole process tree go.
@@ -145,7 +145,7 @@ const assertGone = (result: Effect.Effect.Success<ReturnType<typeof startAndStop
   assert.include(result.output, '"message":"stopped"')
 }
 
-describe("stopping the documented launcher stops the server (CONTRACT §9)", () => {
+describe("stopping the documented launcher stops the server (docs/validator.md, Shutdown)", () => {
   it.scopedLive(
     "SIGTERM to `pnpm validator serve`: the server drains and the whole tree exits, port and lock released",
     () =>

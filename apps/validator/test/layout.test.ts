@@ -25,7 +25,7 @@ const edges = sources().flatMap((file) => importsOf(file).map((target) => ({ fil
 const violations = (rule: (edge: { readonly file: string; readonly target: string }) => boolean) =>
   edges.filter(rule).map(({ file, target }) => `${file} -> ${target}`)
 
-describe("the validator's layout (DESIGN.md: its rooms and who may see whom)", () => {
+describe("the validator's layout (docs/architecture.md, The validator's rooms: who may see whom)", () => {
   it("has the rooms the design names", () => {
     const rooms = new Set(sources().map(room))
     for (const expected of ["http", "overload", "ops", "cli", "main.ts", "Cli.ts", "Validator.ts"]) assert.isTrue(rooms.has(expected), expected)

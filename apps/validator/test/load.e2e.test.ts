@@ -27,7 +27,7 @@ const storeHanging = (world: World, token: string) => {
   world.github.script(token, "graphql", "hang")
 }
 
-describe("deadline and load (CONTRACT §6)", () => {
+describe("deadline and load (docs/protocol.md, Deadline and timeouts, Admission under load)", () => {
   it.scopedLive("GitHub hangs: the check answers inconclusive before the caller's timeout", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

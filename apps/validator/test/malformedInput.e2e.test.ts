@@ -4,7 +4,7 @@ import { Refusals } from "../src/http/refusals.js"
 import { parseAnswer, rawRequest, requestHead } from "./support/rawHttp.js"
 import { body, makeWorld, post, signedHeaders, type World } from "./support/world.js"
 
-// CONTRACT §6's error shape, on an answer read off a raw socket.
+// The error shape of docs/protocol.md, "Answers", on an answer read off a raw socket.
 const assertJsonError = (world: World, received: string, status: number, message?: RegExp) => {
   const answer = parseAnswer(received)
   assert.isDefined(answer, `no answer: ${JSON.stringify(received.slice(0, 120))}`)
@@ -42,7 +42,7 @@ describe("a signed body nested deep (issue 13 item 10)", () => {
     }))
 })
 
-describe("requests Node's HTTP parser refuses (issue 13 item 11, CONTRACT §6)", () => {
+describe("requests Node's HTTP parser refuses (issue 13 item 11, docs/protocol.md, Status codes)", () => {
   it.scopedLive("bad header bytes, duplicate or conflicting Content-Length, oversized headers: JSON answers with the axon headers, then the connection closes", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

@@ -92,7 +92,7 @@ describe("metagraph snapshot file", () => {
     }))
 })
 
-describe("a snapshot the validator cannot serve (CONTRACT §8)", () => {
+describe("a snapshot the validator cannot serve (docs/metagraph.md, How the validator uses a snapshot file)", () => {
   it.scopedLive("an empty export, or one without this validator's hotkey, is a reload error: the last good one keeps serving", () =>
     Effect.gen(function* () {
       const { path, validator, validatorKey, early: miner, late: other, checkAs } = yield* onSnapshot(300)

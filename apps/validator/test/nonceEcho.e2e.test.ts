@@ -10,7 +10,7 @@ const unroundable = (): bigint => {
   return nonce
 }
 
-describe("the answer echoes the caller's nonce digit for digit (CONTRACT §6)", () => {
+describe("the answer echoes the caller's nonce digit for digit (docs/protocol.md, Nonces)", () => {
   for (const synapse of ["PatCheckSynapse", "PatBroadcastSynapse"] as const) {
     it.scopedLive(`${synapse}: dendrite.nonce in the answer text is the header's, above 2^53`, () =>
       Effect.gen(function* () {

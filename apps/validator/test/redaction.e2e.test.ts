@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, FastCheck as fc, LogLevel } from "effect"
 import { body, makeWorld, post, seedStore, signedHeaders, type World } from "./support/world.js"
 
-// CONTRACT §7: GitHub's GraphQL error text may quote the token; no answer, request line or
+// docs/operations.md, "Tokens are never shown": GitHub's GraphQL error text may quote the token; no answer, request line or
 // log record (Debug included) may carry it, as is, URL-encoded or JSON-escaped.
 
 const spellings = (token: string): ReadonlyArray<string> => [
@@ -46,7 +46,7 @@ const trickyToken = fc
   .tuple(fc.string({ unit: tricky, minLength: 4, maxLength: 30 }), fc.constantFrom(..."abcXYZ019"))
   .map(([middle, last]) => `ghp_${middle}${last}`)
 
-describe("a token quoted in GitHub's error text (CONTRACT §7)", () => {
+describe("a token quoted in GitHub's error text (docs/operations.md, Tokens are never shown)", () => {
   it.scopedLive("is masked in both answers, the request lines and every log record at Debug", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld({ logLevel: LogLevel.Debug })

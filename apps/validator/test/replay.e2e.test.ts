@@ -18,7 +18,7 @@ const checkAs = (world: World, minerIndex: number, uuid: string) =>
 
 const storedPat = (world: World) => readStore(world).find((row) => row.uid === 1)?.pat
 
-describe("replay protection over the wire (CONTRACT §6 nonce window)", () => {
+describe("replay protection over the wire (docs/protocol.md, Nonces)", () => {
   it.scopedLive("a captured broadcast replayed after a flood, timeout raised to 60, is refused; the stored PAT stays", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld({ nonceWindow: { maxKeys: MAX_KEYS } })

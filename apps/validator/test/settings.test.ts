@@ -44,7 +44,7 @@ const noFlags: ServeFlags = {
   metagraphRefresh: Option.none()
 }
 
-describe("serve settings (CONTRACT §9)", () => {
+describe("serve settings (docs/validator.md, Flags)", () => {
   it.effect("no flags on a fresh clone: development mode on loopback with the dev wallet and the example metagraph", () =>
     Effect.gen(function* () {
       const s = yield* settingsOf([])
@@ -185,7 +185,7 @@ describe("serve settings (CONTRACT §9)", () => {
   })
 })
 
-describe("serve settings: the metagraph from the chain (CONTRACT §9)", () => {
+describe("serve settings: the metagraph from the chain (docs/metagraph.md, Reading the chain instead)", () => {
   const finney: ChainTarget = { endpoint: "wss://entrypoint-finney.opentensor.ai:443", network: Option.some("finney") }
 
   it.effect("a network means the chain: subnet 74, read every 5 minutes, production defaults, no fallback", () =>

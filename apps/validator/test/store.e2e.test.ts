@@ -29,7 +29,7 @@ const check = (world: World) =>
 const broadcast = (world: World, token: string) =>
   Effect.map(call(world, "PatBroadcastSynapse", world.miners[0]!, tokenFields(token)), (r) => [r.accepted, r.rejection_reason])
 
-describe("the validator when its store's disk misbehaves (CONTRACT §4, §5, §7)", () => {
+describe("the validator when its store's disk misbehaves (docs/outcomes.md, docs/store.md)", () => {
   it.scopedLive("store folder deleted: checks answer store-unavailable, saves are refused, /healthz 503 says why; restored, all is well", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld({ storeWatchInterval: "50 millis" })

@@ -23,7 +23,7 @@ const forged = (world: World) => {
   return { ...headers, bt_header_dendrite_signature: other.bt_header_dendrite_signature! }
 }
 
-const answersAsContract = (world: World) =>
+const answersAsDocumented = (world: World) =>
   Effect.gen(function* () {
     seeded(world)
     const valid = yield* check(world, signedHeaders(world, world.miners[0]!, "PatCheckSynapse"))
@@ -32,14 +32,14 @@ const answersAsContract = (world: World) =>
     const bad = yield* check(world, forged(world))
     assert.strictEqual(bad.status, 401)
     assert.match((bad.json as { message: string }).message, /Signature mismatch/)
-    // Signature before body (CONTRACT §6): a forged request with a broken body is still a 401.
+    // Signature before body (docs/protocol.md, "Order of checks"): a forged request with a broken body is still a 401.
     assert.strictEqual((yield* check(world, forged(world), "{not json")).status, 401)
     const elsewhere = signedHeaders(world, world.miners[0]!, "PatCheckSynapse", { axonHotkey: world.stranger.address })
     assert.strictEqual((yield* check(world, elsewhere)).status, 401)
   })
 
 // A pool whose every verify ends as `answer`: each request is verified on the main thread
-// instead, answered as the contract says, and counted by `reason`.
+// instead, answered as docs/outcomes.md says, and counted by `reason`.
 const fallsBack = (answer: Effect.Effect<boolean, VerifierError>, reason: string) =>
   Effect.gen(function* () {
     let asked = 0
@@ -54,7 +54,7 @@ const fallsBack = (answer: Effect.Effect<boolean, VerifierError>, reason: string
       })
     )
     const world = yield* makeWorld({ extra: pool })
-    yield* answersAsContract(world)
+    yield* answersAsDocumented(world)
     assert.isAtLeast(asked, 4)
     assert.include(yield* metricsText(world), `gittensor_pat_verify_main_thread_total{reason="${reason}"} ${asked}`)
   })
@@ -65,7 +65,7 @@ describe("signature verification", () => {
     () =>
       Effect.gen(function* () {
         const world = yield* makeWorld({ extra: Sr25519Verifier.layer({ workers: 1 }).pipe(Layer.orDie) })
-        yield* answersAsContract(world)
+        yield* answersAsDocumented(world)
       }),
     { timeout: 60_000 }
   )

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { body, freshNonce, makeWorld, post, type RawAnswer, signedHeaders, type World } from "./support/world.js"
 
-// CONTRACT §6 through the wire: every refusal is JSON with the axon status headers.
+// docs/protocol.md through the wire: every refusal is JSON with the axon status headers.
 const assertRefused = (answer: RawAnswer, status: number, message?: string | RegExp) => {
   assert.strictEqual(answer.status, status)
   assert.match(answer.headers.get("content-type") ?? "", /^application\/json/)
@@ -20,7 +20,7 @@ const assertRefused = (answer: RawAnswer, status: number, message?: string | Reg
 const check = (world: World, headers: Record<string, string>, text = body("PatCheckSynapse")) =>
   post(world, "/PatCheckSynapse", headers, text)
 
-describe("wire protocol (CONTRACT §6)", () => {
+describe("wire protocol (docs/protocol.md)", () => {
   it.scopedLive("a check answered 200: the whole synapse as JSON, axon status 200 Success, the axon headers", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

@@ -21,7 +21,7 @@ const formatterPaths = (error: ParseResult.ParseError): string =>
 
 const synapseField = fc.constantFrom("name", "timeout", "total_size", "header_size", "dendrite", "axon", "computed_body_hash", "github_access_token", "has_pat")
 
-describe("wrongFields (CONTRACT §6: 400 at any nesting depth)", () => {
+describe("wrongFields (docs/protocol.md, Body: 400 at any nesting depth)", () => {
   it.prop(
     "names the field holding a value nested any depth, where describing the value would overflow the stack",
     [

@@ -10,7 +10,7 @@ import {
   ReloadingMetagraph
 } from "./ReloadingMetagraph.js"
 
-// CONTRACT §8, snake_case as the Python side writes it; extra fields are ignored.
+// docs/metagraph.md, "The snapshot file", snake_case as the Python side writes it; extra fields are ignored.
 const SnapshotFile = Schema.parseJson(
   Schema.Struct({
     netuid: Schema.Int,
@@ -27,6 +27,12 @@ const SnapshotFile = Schema.parseJson(
   })
 )
 
+/** Where a user reads the snapshot's format: named by every message about it. */
+const FORMAT = "format: docs/metagraph.md"
+
+/** The snapshot's shape in one line, for the message that has room for it. */
+const SHAPE = '{"netuid", "block", "neurons": [{"uid", "hotkey", "stake", "validator_trust", "axon": {"ip", "port"}}]}'
+
 /** A metagraph snapshot file, decoded and checked. */
 export interface Snapshot {
   readonly netuid: number
@@ -35,12 +41,12 @@ export interface Snapshot {
   readonly neurons: ReadonlyArray<Neuron>
 }
 
-/** Decodes and checks a snapshot's text (CONTRACT §8); `path` only names it in errors. */
+/** Decodes and checks a snapshot's text (docs/metagraph.md, "The snapshot file"); `path` only names it in errors. */
 export const parseMetagraphSnapshot = (path: string, text: string): Either.Either<Snapshot, MetagraphError> =>
   Either.flatMap(
     Either.mapLeft(
       Schema.decodeUnknownEither(SnapshotFile)(text),
-      (error) => new MetagraphError({ path, detail: `malformed: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
+      (error) => new MetagraphError({ path, detail: `malformed (${FORMAT}): ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
     ),
     (file) => {
       const misplaced = file.neurons.findIndex((neuron, index) => neuron.uid !== index)
@@ -48,7 +54,7 @@ export const parseMetagraphSnapshot = (path: string, text: string): Either.Eithe
         return Either.left(
           new MetagraphError({
             path,
-            detail: `neuron at index ${misplaced} has uid ${file.neurons[misplaced]!.uid}; uid must equal the index`
+            detail: `neuron at index ${misplaced} has uid ${file.neurons[misplaced]!.uid}; uid must equal the index (${FORMAT})`
           })
         )
       }
@@ -56,14 +62,14 @@ export const parseMetagraphSnapshot = (path: string, text: string): Either.Eithe
         return Either.left(
           new MetagraphError({
             path,
-            detail: "lists no neurons (a failed export: no subnet has none); export the subnet's metagraph again"
+            detail: `lists no neurons (a failed export: no subnet has none); export the subnet's metagraph again (docs/metagraph.md, "Exporting a snapshot")`
           })
         )
       }
       const seen = new Set<string>()
       const duplicate = file.neurons.find((neuron) => seen.size === seen.add(neuron.hotkey).size)
       if (duplicate !== undefined) {
-        return Either.left(new MetagraphError({ path, detail: `hotkey ${duplicate.hotkey} appears on two uids` }))
+        return Either.left(new MetagraphError({ path, detail: `hotkey ${duplicate.hotkey} appears on two uids (${FORMAT})` }))
       }
       const neurons = file.neurons.map(
         ({ validator_trust, ...neuron }) => new Neuron({ ...neuron, validatorTrust: validator_trust })
@@ -72,7 +78,7 @@ export const parseMetagraphSnapshot = (path: string, text: string): Either.Eithe
     }
   )
 
-/** Reads and checks a metagraph snapshot file (CONTRACT §8). */
+/** Reads and checks a metagraph snapshot file (docs/metagraph.md, "The snapshot file"). */
 export const readMetagraphSnapshot = Effect.fn("Metagraph.readSnapshot")(function* (path: string) {
   const fs = yield* FileSystem.FileSystem
   const text = yield* Effect.mapError(
@@ -82,7 +88,7 @@ export const readMetagraphSnapshot = Effect.fn("Metagraph.readSnapshot")(functio
         path,
         detail:
           error._tag === "SystemError" && error.reason === "NotFound"
-            ? "not found; pass --metagraph FILE (format: CONTRACT §8)"
+            ? `not found; pass --metagraph FILE (${FORMAT}: ${SHAPE})`
             : `cannot be read (${error.message})`
       })
   )

@@ -50,7 +50,7 @@ interface Held {
 }
 
 /**
- * Replay protection per `hotkey:uuid` (CONTRACT §6): the first nonce seen must be newer than
+ * Replay protection per `hotkey:uuid` (docs/protocol.md, "Nonces"): the first nonce seen must be newer than
  * `now − 4 s − timeout`, every later one strictly greater than the last accepted, and none
  * more than `4 s + timeout` ahead of the clock. A key is remembered until its last nonce is
  * older than `now − 4 s − 60 s` (no replay of it could pass then); keys age out on a timing

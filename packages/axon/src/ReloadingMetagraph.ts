@@ -103,7 +103,7 @@ const served = (source: string, snapshot: Snapshot, loadedAt: number, lastError:
   }
 })
 
-/** `snapshot` if it can be served as `options` require (CONTRACT §8), else why not. */
+/** `snapshot` if it can be served as `options` require (docs/metagraph.md, "The snapshot file"), else why not. */
 const servable = (
   source: Pick<MetagraphSource<never, never>, "label" | "whenNotListed">,
   snapshot: Snapshot,

@@ -60,7 +60,7 @@ export class WalletError extends Data.TaggedError("WalletError")<{
   }
 }
 
-/** A metagraph snapshot file could not be read or does not follow CONTRACT §8. */
+/** A metagraph snapshot file could not be read or does not follow docs/metagraph.md, "The snapshot file". */
 export class MetagraphError extends Data.TaggedError("MetagraphError")<{
   readonly path: string
   readonly detail: string

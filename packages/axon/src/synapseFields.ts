@@ -1,14 +1,14 @@
 import { type BroadcastOutcome, type CheckOutcome, Messages } from "@gittensor-pat/core"
 import { Match } from "effect"
 
-/** The response fields of a `PatCheckSynapse` (CONTRACT §4). */
+/** The response fields of a `PatCheckSynapse` (docs/outcomes.md, "Checks"). */
 export interface CheckFields {
   readonly has_pat: boolean
   readonly pat_valid: boolean | null
   readonly rejection_reason: string | null
 }
 
-/** The response fields of a `PatBroadcastSynapse` (CONTRACT §5). */
+/** The response fields of a `PatBroadcastSynapse` (docs/outcomes.md, "Broadcasts"). */
 export interface BroadcastFields {
   readonly accepted: boolean
   readonly rejection_reason: string | null

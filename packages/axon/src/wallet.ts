@@ -82,7 +82,7 @@ export const readHotkey = Effect.fn("Wallet.readHotkey")(function* (location: Ho
     return yield* failure(
       file,
       "malformed",
-      "is not a Bittensor keyfile: expected JSON with `secretPhrase`, `secretSeed` or `privateKey` (strings) and `ss58Address`."
+      "is not a Bittensor keyfile: expected JSON with `secretPhrase`, `secretSeed` or `privateKey` (strings) and `ss58Address` (format: docs/wallet.md)."
     )
   }
   const { privateKey, secretPhrase, secretSeed, ss58Address } = parsed.right

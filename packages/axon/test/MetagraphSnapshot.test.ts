@@ -34,7 +34,7 @@ const eventually = (check: Effect.Effect<boolean>, ms = 3_000) =>
   })
 
 describe("metagraph snapshot", () => {
-  it("decodes CONTRACT §8 into neurons by uid", () => {
+  it("decodes a snapshot file into neurons by uid", () => {
     const snapshot = Either.getOrThrow(parseMetagraphSnapshot("m.json", snapshotText(9, [neuron(0, "5A"), neuron(1, "5B", 99)])))
     assert.strictEqual(snapshot.block, 9)
     assert.strictEqual(snapshot.neurons[1]!.stake, 99)
@@ -42,7 +42,7 @@ describe("metagraph snapshot", () => {
     assert.deepStrictEqual(snapshot.neurons[1]!.axon, { ip: "127.0.0.1", port: 8092 })
   })
 
-  it("refuses files that break the format, saying why", () => {
+  it("refuses files that break the format, saying why and where the format is described", () => {
     const cases: ReadonlyArray<[string, string]> = [
       ["{", "malformed"],
       [snapshotText(1, [{ ...neuron(0, "5A"), stake: "10" }]), "stake"],
@@ -57,6 +57,7 @@ describe("metagraph snapshot", () => {
       if (Either.isLeft(result)) {
         assert.include(result.left.message, detail)
         assert.include(result.left.message, "m.json")
+        assert.include(result.left.message, "docs/metagraph.md")
       }
     }
   })
@@ -67,6 +68,7 @@ describe("metagraph snapshot", () => {
       const error = yield* Effect.flip(readMetagraphSnapshot(path))
       assert.include(error.message, "not found")
       assert.include(error.message, path)
+      assert.include(error.message, '--metagraph FILE (format: docs/metagraph.md: {"netuid", "block", "neurons": [{"uid", "hotkey"')
     }).pipe(Effect.provide(NodeFileSystem.layer))
   )
 

@@ -50,7 +50,7 @@ const build = <E, R>(layer: Layer.Layer<Metagraph | MetagraphStatus, E, R>) =>
 
 const nextTurn = TestClock.adjust("1 minute")
 
-describe("ReloadingMetagraph: a metagraph served from a source, the last good snapshot kept (CONTRACT §8)", () => {
+describe("ReloadingMetagraph: a metagraph served from a source, the last good snapshot kept (docs/metagraph.md)", () => {
   it.scoped("serves the first read, reads again every period, and reports where the snapshot came from", () =>
     Effect.gen(function* () {
       const chain = yield* scripted("Subnet 74 on test", ok(10))
@@ -126,7 +126,7 @@ describe("ReloadingMetagraph: a metagraph served from a source, the last good sn
     }))
 })
 
-describe("ReloadingMetagraph with a fallback (CONTRACT §9: --metagraph FILE beside the chain)", () => {
+describe("ReloadingMetagraph with a fallback (docs/metagraph.md: --metagraph FILE beside the chain)", () => {
   it.scoped("at start, a failed read serves the fallback and says why; the next good read replaces it", () =>
     Effect.gen(function* () {
       const chain = yield* scripted("Subnet 74 on test", Either.left("node down."))

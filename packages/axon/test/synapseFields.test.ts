@@ -7,7 +7,7 @@ const uid = Uid.make(7)
 const retryCheck = "GitHub API temporarily unavailable; retry the check in a few minutes."
 const storeUnavailable = "Validator PAT store temporarily unavailable; please retry."
 
-// Each row: the CONTRACT situation, the outcome the core reaches there, the row it answers
+// Each row: the situation of docs/outcomes.md, the outcome the core reaches there, the row it answers
 // with. Texts are spelled out, so a changed message fails here as well as over the wire.
 const checkRows: ReadonlyArray<readonly [string, CheckOutcome, CheckFields]> = [
   [
@@ -99,13 +99,13 @@ const broadcastRows: ReadonlyArray<readonly [string, BroadcastOutcome, Broadcast
   ]
 ]
 
-describe("CONTRACT §4: a check outcome on the wire", () => {
+describe("docs/outcomes.md, Checks: a check outcome on the wire", () => {
   for (const [situation, outcome, row] of checkRows) {
     it(`${situation} → ${JSON.stringify(row)}`, () => assert.deepStrictEqual(checkFields(outcome), row))
   }
 })
 
-describe("CONTRACT §5: a broadcast outcome on the wire", () => {
+describe("docs/outcomes.md, Broadcasts: a broadcast outcome on the wire", () => {
   for (const [situation, outcome, row] of broadcastRows) {
     it(`${situation} → ${JSON.stringify(row)}`, () => assert.deepStrictEqual(broadcastFields(outcome), row))
   }

@@ -20,5 +20,5 @@ export const BTWALLET = {
     "0x1f1995bdf3a17b60626a26cfe6f564b337d46056b7a1281b64c649d592ccda0a9cffd34d9fb01cae1fba61aeed184c817442a2186d5172416729a4b54dd4b84e"
 } as const
 
-/** SHA3-256 of the empty string (FIPS 202; the digest CONTRACT §6 quotes). */
+/** SHA3-256 of the empty string (FIPS 202; the digest docs/protocol.md, "Body hash", quotes). */
 export const SHA3_256_EMPTY = "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a"

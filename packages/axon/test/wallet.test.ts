@@ -106,6 +106,7 @@ describe("wallet keyfiles", () => {
         const error = yield* readFailure(path, contents)
         assert.strictEqual(error.reason, reason, contents)
         assert.include(error.message, text)
+        if (text === "not a Bittensor keyfile") assert.include(error.message, "(format: docs/wallet.md)")
         const rendered = `${error.message} ${JSON.stringify(error)} ${String(error)}`
         for (const secret of ["zebra", "leopard", BTWALLET.privateKey.slice(2, 20), "abcd"]) {
           assert.notInclude(rendered, secret)

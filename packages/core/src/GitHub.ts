@@ -13,9 +13,9 @@ import type { InvalidPatError, TransientGitHubError } from "./errors.js"
 export class GitHub extends Context.Tag("@gittensor-pat/core/GitHub")<
   GitHub,
   {
-    /** `GET /user`: whose token is this? (CONTRACT §3) */
+    /** `GET /user`: whose token is this? (docs/outcomes.md, "The identity lookup") */
     readonly identity: (pat: Pat, deadline: Deadline) => Effect.Effect<GitHubId, TransientGitHubError | InvalidPatError>
-    /** GraphQL `{ viewer { login } }`: can it run scoring queries? Succeeds with the login. (CONTRACT §2) */
+    /** GraphQL `{ viewer { login } }`: can it run scoring queries? Succeeds with the login. (docs/outcomes.md, "The test query") */
     readonly testQuery: (pat: Pat, deadline: Deadline) => Effect.Effect<string, TransientGitHubError | InvalidPatError>
   }
 >() {}

@@ -1,7 +1,7 @@
 import { Data } from "effect"
 import type { GitHubId } from "./domain.js"
 
-/** What a `PatCheckSynapse` found (CONTRACT §4), before it is put on the wire. */
+/** What a `PatCheckSynapse` found (docs/outcomes.md, "Checks"), before it is put on the wire. */
 export type CheckOutcome = Data.TaggedEnum<{
   StoreUnavailable: {}
   NoPat: {}
@@ -11,7 +11,7 @@ export type CheckOutcome = Data.TaggedEnum<{
 }>
 export const CheckOutcome = Data.taggedEnum<CheckOutcome>()
 
-/** What a `PatBroadcastSynapse` achieved (CONTRACT §5). */
+/** What a `PatBroadcastSynapse` achieved (docs/outcomes.md, "Broadcasts"). */
 export type BroadcastOutcome = Data.TaggedEnum<{
   Accepted: { readonly githubId: GitHubId }
   Rejected: { readonly reason: string; readonly transient: boolean }

@@ -10,11 +10,11 @@ import { PatStore } from "./PatStore.js"
 import { pinAllows, pinGuard } from "./pin.js"
 import { startCall } from "./startCall.js"
 
-/** Every failure a broadcast can meet (CONTRACT §5 steps 1–5). */
+/** Every failure a broadcast can meet (docs/outcomes.md, "Broadcasts", steps 1–5). */
 export type BroadcastFailure = PipelineFailure
 
 /**
- * The one decision from failure kind to broadcast outcome (CONTRACT §5). `Match.valueTags`
+ * The one decision from failure kind to broadcast outcome (docs/outcomes.md, "Broadcasts"). `Match.valueTags`
  * must name every tag, so a new kind of failure cannot compile until it is decided here.
  */
 export const broadcastOutcomeOf =
@@ -37,10 +37,10 @@ export const broadcastOutcomeOf =
 const rejected = (reason: string, transient: boolean) => BroadcastOutcome.Rejected({ reason, transient })
 
 /**
- * Answers a `PatBroadcastSynapse` (CONTRACT §5): registered → identity → pin → test query →
- * save, the outcome decided in that order while both GitHub calls run at once. GitHub calls
- * are answered by `deadline`; the save is not bounded, because cutting a store write short
- * could lose an acknowledged entry.
+ * Answers a `PatBroadcastSynapse` (docs/outcomes.md, "Broadcasts"): registered → identity →
+ * pin → test query → save, the outcome decided in that order while both GitHub calls run at
+ * once. GitHub calls are answered by `deadline`; the save is not bounded, because cutting a
+ * store write short could lose an acknowledged entry.
  */
 export const broadcastPat = (
   hotkey: Hotkey,

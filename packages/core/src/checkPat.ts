@@ -11,12 +11,12 @@ import { startCall } from "./startCall.js"
 
 /**
  * Every failure a check of a registered hotkey can meet. The pin is only re-checked by a
- * save, and an unregistered hotkey simply has no entry (CONTRACT §4 row 2).
+ * save, and an unregistered hotkey simply has no entry (docs/outcomes.md, "Checks", row 2).
  */
 export type CheckFailure = Exclude<PipelineFailure, IdentityLockedError | HotkeyNotRegisteredError>
 
 /**
- * The one decision from failure kind to check outcome (CONTRACT §4). `Match.valueTags`
+ * The one decision from failure kind to check outcome (docs/outcomes.md, "Checks"). `Match.valueTags`
  * must name every tag, so a new kind of failure cannot compile until it is decided here.
  */
 export const checkOutcomeOf =
@@ -35,7 +35,7 @@ export const checkOutcomeOf =
 // captures a stack per call, a visible share of a check's CPU at full load.
 
 /**
- * Answers a `PatCheckSynapse` (CONTRACT §4): is the token stored for this hotkey's uid
+ * Answers a `PatCheckSynapse` (docs/outcomes.md, "Checks"): is the token stored for this hotkey's uid
  * still usable? Identity and test query run concurrently, each answered by `deadline`;
  * an identity failure decides the outcome before any test-query failure does.
  */

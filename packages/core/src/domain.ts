@@ -25,7 +25,7 @@ export class PatEntry extends Schema.Class<PatEntry>("PatEntry")({
   storedAt: Schema.String
 }) {}
 
-/** A neuron as the metagraph snapshot describes it (CONTRACT §8). */
+/** A neuron as the metagraph snapshot describes it (docs/metagraph.md, "The snapshot file"). */
 export class Neuron extends Schema.Class<Neuron>("Neuron")({
   uid: Uid,
   hotkey: Hotkey,

@@ -19,7 +19,7 @@ export class TransientGitHubError extends Data.TaggedError("TransientGitHubError
 
 /**
  * GitHub answered conclusively that the token cannot be used. `message` is the
- * contract's text for the miner (CONTRACT §2 for the test query).
+ * text for the miner (for the test query, its row in docs/outcomes.md, "The test query").
  */
 export class InvalidPatError extends Data.TaggedError("InvalidPatError")<{
   readonly endpoint: GitHubEndpoint

@@ -1,6 +1,6 @@
 import type { Uid } from "./domain.js"
 
-/** The exact texts miners see (CONTRACT §4 and §5). */
+/** The exact texts miners see (docs/outcomes.md, "Checks" and "Broadcasts"). */
 export const Messages = {
   storeUnavailable: "Validator PAT store temporarily unavailable; please retry.",
   noPat: "No PAT stored for this miner",

@@ -4,7 +4,7 @@ import { IdentityLockedError } from "./errors.js"
 import type { SaveGuard } from "./PatStore.js"
 
 /**
- * The identity pin (CONTRACT §5 step 3): a hotkey that stored a token for one GitHub
+ * The identity pin (docs/outcomes.md, "Broadcasts", step 3): a hotkey that stored a token for one GitHub
  * account may not replace it with another account's. A different hotkey on the uid is a
  * new miner, so its entry is replaced whatever the account.
  */

@@ -11,7 +11,7 @@ export interface StartedCall<A, E> {
 
 /**
  * Starts a GitHub call in a fiber of its own. The pipelines start both of a request's calls
- * so: they run at once, each answer is awaited only when the contract's order reaches it,
+ * so: they run at once, each answer is awaited only when the order of docs/outcomes.md reaches it,
  * and a call can be cut short from outside (a server whose shutdown grace ran out) without
  * cutting short the request that made it. A call still running when its request ends is
  * interrupted with it.

@@ -22,7 +22,7 @@ const rejectedWith = (reason: string, transient: boolean) =>
 
 const tokensOf = (entries: ReadonlyArray<PatEntry>) => entries.map((e) => [e.uid, e.hotkey, Redacted.value(e.pat), e.githubId])
 
-describe("CONTRACT §5 PatBroadcastSynapse", () => {
+describe("PatBroadcastSynapse (docs/outcomes.md, Broadcasts)", () => {
   it.effect("1. hotkey not registered in the metagraph → Hotkey not registered on subnet, not stored", () =>
     Effect.gen(function* () {
       assert.deepStrictEqual(
@@ -86,7 +86,7 @@ describe("CONTRACT §5 PatBroadcastSynapse", () => {
     )
   )
 
-  it.effect("4. test query invalid → PAT test query failed: <message from §2>, not stored", () =>
+  it.effect("4. test query invalid → PAT test query failed: <message of the test query table>, not stored", () =>
     rejectedWith("PAT test query failed: GraphQL error: Bad credentials", false).pipe(
       Effect.provide(
         world({

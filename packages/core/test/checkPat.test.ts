@@ -19,7 +19,7 @@ interface Row {
 }
 
 /**
- * One contract row: a check by `hotkey` in the given world ends in `expected`, and writes
+ * One row of docs/outcomes.md, "Checks": a check by `hotkey` in the given world ends in `expected`, and writes
  * nothing. The outcome's wire row is pinned next to the mapping, in axon's synapseFields test.
  */
 const row = (name: string, { hotkey = alice, entries = [aliceEntry], readFault = false, script = ok, expected }: Row) =>
@@ -31,7 +31,7 @@ const row = (name: string, { hotkey = alice, entries = [aliceEntry], readFault =
     }).pipe(Effect.provide(world({ store: { entries, faults: { read: readFault } }, github: { [token]: script } })))
   )
 
-describe("CONTRACT §4 PatCheckSynapse", () => {
+describe("PatCheckSynapse (docs/outcomes.md, Checks)", () => {
   row("PAT store unreadable (corrupt JSON, I/O error) → the store-unavailable row", {
     readFault: true,
     expected: CheckOutcome.StoreUnavailable()
@@ -78,7 +78,7 @@ describe("CONTRACT §4 PatCheckSynapse", () => {
   )
 })
 
-describe("CONTRACT §4 test query invalid → PAT test query failed: <message from §2>", () => {
+describe("test query invalid → PAT test query failed: <message of the test query table>", () => {
   const rows = [
     ["any other 4xx (401, 403, 404, …)", "unauthorized", Messages.graphqlStatus(401), "GitHub GraphQL API returned 401"],
     ["any other 4xx: 404", "unauthorized", Messages.graphqlStatus(404), "GitHub GraphQL API returned 404"],

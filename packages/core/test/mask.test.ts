@@ -16,7 +16,7 @@ const token = fc
 /** The spellings of `t` a renderer produces: as is, URL-encoded, JSON-escaped. */
 const forms = (t: string) => [t, encodeURIComponent(t), JSON.stringify(t).slice(1, -1)]
 
-describe("maskPat (CONTRACT §7)", () => {
+describe("maskPat (docs/operations.md, Tokens are never shown)", () => {
   it("shows a token as *** and its last four characters", () => {
     assert.strictEqual(maskPat(Redacted.make("ghp_abcdefgh1234")), "***1234")
     assert.strictEqual(maskPat("github_pat_XYZ9"), "***XYZ9")
@@ -40,7 +40,7 @@ describe("maskPat (CONTRACT §7)", () => {
   )
 })
 
-describe("maskPatIn: a token quoted in someone else's text (CONTRACT §7)", () => {
+describe("maskPatIn: a token quoted in someone else's text (docs/operations.md, Tokens are never shown)", () => {
   it("masks the token as is, URL-encoded and JSON-escaped, and leaves the rest", () => {
     const t = 'ghp_q"u o\\te%'
     const text = `token ${t}; url ${encodeURIComponent(t)}; json "${JSON.stringify(t).slice(1, -1)}"`

@@ -3,7 +3,7 @@ import { BroadcastOutcome, CheckOutcome, GitHubId } from "@gittensor-pat/core"
 import { Answer } from "@gittensor-pat/core/testing"
 
 /**
- * An independent reading of CONTRACT §4 and §5 as tables of outcomes, for property tests to
+ * An independent reading of docs/outcomes.md, "Checks" and "Broadcasts", as tables of outcomes, for property tests to
  * compare the pipelines with. It shares no code with the pipelines: texts are spelled out here.
  */
 
@@ -16,7 +16,7 @@ export type Settled =
   | { readonly kind: "transient"; readonly elapsed: number }
   | { readonly kind: "invalid"; readonly message: string; readonly elapsed: number }
 
-/** Settles one scripted answer as the contract says, given `budget` ms left. */
+/** Settles one scripted answer as docs/outcomes.md says, given `budget` ms left. */
 export const settle = (answer: Answer<string>, budget: number, elapsed = 0): Settled => {
   switch (answer._tag) {
     case "Succeed":
@@ -107,7 +107,7 @@ const checkTable: ReadonlyArray<Row<Checked, CheckOutcome>> = [
   [() => true, () => CheckOutcome.Valid()]
 ]
 
-/** CONTRACT §4: identity and test query each have the whole deadline (they run side by side). */
+/** Checks: identity and test query each have the whole deadline (they run side by side). */
 export const expectedCheck = (c: Case): CheckOutcome => {
   const checked = { ...c, id: settle(c.identity, deadlineMillis), test: settle(c.testQuery, deadlineMillis) }
   return checkTable.find(([applies]) => applies(checked))![1](checked)
@@ -140,7 +140,7 @@ const broadcastTable: ReadonlyArray<Row<Checked, BroadcastOutcome>> = [
   [() => true, (c) => BroadcastOutcome.Accepted({ githubId: GitHubId.make(c.id.kind === "ok" ? c.id.value : "") })]
 ]
 
-/** CONTRACT §5: the steps run one after another, so the test query gets what the identity left. */
+/** Broadcasts: the steps run one after another, so the test query gets what the identity left. */
 export const expectedBroadcast = (c: Case): BroadcastOutcome => {
   const id = settle(c.identity, deadlineMillis)
   const checked = { ...c, id, test: settle(c.testQuery, deadlineMillis - id.elapsed) }

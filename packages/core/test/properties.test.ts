@@ -86,7 +86,7 @@ const heldTags: ReadonlyArray<CheckOutcome["_tag"]> = ["Inconclusive", "Invalid"
 
 describe("checkPat properties", () => {
   it.effect(
-    `${numRuns} arbitrary GitHub answers and store states: (c) equals the CONTRACT §4 oracle, (a) a held PAT meeting a transient answer is inconclusive, never invalid, (d) never shows the PAT`,
+    `${numRuns} arbitrary GitHub answers and store states: (c) equals the oracle of docs/outcomes.md, Checks, (a) a held PAT meeting a transient answer is inconclusive, never invalid, (d) never shows the PAT`,
     () =>
       forAll((c) =>
       Effect.map(check(c), ({ outcome, before, after }) => {
@@ -107,7 +107,7 @@ describe("checkPat properties", () => {
 
 describe("broadcastPat properties", () => {
   it.effect(
-    `${numRuns} arbitrary GitHub answers and store states: (c) equals the CONTRACT §5 oracle, (b) stores iff everything allows it, (a) transient is never stored, (d) never shows the PAT`,
+    `${numRuns} arbitrary GitHub answers and store states: (c) equals the oracle of docs/outcomes.md, Broadcasts, (b) stores iff everything allows it, (a) transient is never stored, (d) never shows the PAT`,
     () =>
       forAll((c) =>
       Effect.map(broadcast(c), ({ outcome, before, after }) => {

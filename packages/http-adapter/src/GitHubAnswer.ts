@@ -12,7 +12,7 @@ export interface GitHubAnswer {
 /** Either verdict of a conclusive or inconclusive GitHub answer. */
 export type GitHubFailure = TransientGitHubError | InvalidPatError
 
-/** "rate limit" in any case, wherever CONTRACT §2 looks for it. */
+/** "rate limit" in any case, wherever docs/outcomes.md looks for it. */
 export const mentionsRateLimit = (text: string): boolean => text.toLowerCase().includes("rate limit")
 
 /**
@@ -46,8 +46,8 @@ export const transient = (
 }
 
 /**
- * The verdict on any answer that is not a 200, shared by both endpoints (CONTRACT §2 and §3
- * agree on it): 5xx, 408, 429 and throttling 403 are transient, any other 4xx is invalid
+ * The verdict on any answer that is not a 200, shared by both endpoints (the tables of
+ * docs/outcomes.md, "The test query" and "The identity lookup", agree on it): 5xx, 408, 429 and throttling 403 are transient, any other 4xx is invalid
  * with `invalidMessage`, and every other non-200 status is transient. `None` for a 200,
  * whose body each endpoint judges itself.
  */

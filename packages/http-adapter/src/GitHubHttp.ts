@@ -35,7 +35,7 @@ const testQueryBytes = new TextEncoder().encode(testQueryBody)
 const headerSafe = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /**
- * Refuses, without calling GitHub, a token GitHub would refuse: an empty one (CONTRACT §3)
+ * Refuses, without calling GitHub, a token GitHub would refuse: an empty one (docs/outcomes.md, "The identity lookup")
  * or one that cannot even be put in a header (sending it would fail as a transport error
  * and be mistaken for an outage). Reports it as GitHub's own 401 would read.
  */
@@ -66,7 +66,7 @@ interface Endpoint<A> {
 
 /**
  * The port over an `HttpClient` that honours `UndiciHttpClient.currentRequestTimeout` (the
- * adapter's own client does): the contract's requests, retries and verdicts. Each attempt
+ * adapter's own client does): the requests, retries and verdicts of docs/outcomes.md. Each attempt
  * gets what the deadline leaves (less a margin), capped by the attempt timeout; a call
  * carries no span (even with the tracer off one costs a stack capture per call).
  */
@@ -128,7 +128,7 @@ const makeOver = (client: HttpClient.HttpClient, options: Options): GitHub["Type
 
 const baseUrlOf = (options: Options) => (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
 
-/** The `GitHub` port over the `HttpClient` in context, configured once for GitHub (CONTRACT §2 and §3). */
+/** The `GitHub` port over the `HttpClient` in context, configured once for GitHub (docs/outcomes.md, "The test query" and "The identity lookup"). */
 export const make = (options: Options = {}): Effect.Effect<GitHub["Type"], never, HttpClient.HttpClient> =>
   Effect.map(HttpClient.HttpClient, (client) =>
     makeOver(

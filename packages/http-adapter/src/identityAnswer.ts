@@ -13,7 +13,7 @@ const toGitHubId = Schema.decodeUnknownEither(GitHubId)
 export const identityRefused = (status: number): string => `GitHub /user returned ${status}`
 
 /**
- * CONTRACT §3: a 200 with an id is the GitHub id; a 200 without a readable id is
+ * docs/outcomes.md, "The identity lookup": a 200 with an id is the GitHub id; a 200 without a readable id is
  * transient (a proxy or a truncated answer, not a verdict on the token).
  */
 export const classifyIdentity = (answer: GitHubAnswer): Either.Either<GitHubId, GitHubFailure> =>

@@ -8,10 +8,10 @@ import {
   transient
 } from "./GitHubAnswer.js"
 
-/** The test query's request body, byte for byte as CONTRACT §2 gives it. */
+/** The test query's request body, byte for byte as docs/outcomes.md, "The test query", gives it. */
 export const testQueryBody = JSON.stringify({ query: "{ viewer { login } }" })
 
-/** A GraphQL answer's top level; its parts are judged in the contract's row order. */
+/** A GraphQL answer's top level; its parts are judged in the row order of docs/outcomes.md. */
 const Envelope = Schema.parseJson(
   Schema.Struct({
     data: Schema.optional(Schema.Unknown),
@@ -52,8 +52,8 @@ const invalid = (reason: "graphql-error" | "missing-scope", message: string) =>
   new InvalidPatError({ endpoint: "test-query", reason, message })
 
 /**
- * CONTRACT §2, rows tried top to bottom. Succeeds with the viewer's login (empty when
- * GitHub leaves it out). A JSON shape the contract does not describe (a bare array,
+ * docs/outcomes.md, "The test query": rows tried top to bottom. Succeeds with the viewer's login (empty when
+ * GitHub leaves it out). A JSON shape GitHub does not send (a bare array,
  * `data` or `viewer` that is not an object) is transient: it cannot be a verdict.
  * GitHub's error message may quote the token the query was sent with: `token` is masked
  * in it here, where GitHub's text enters, before any answer or log line can carry it.

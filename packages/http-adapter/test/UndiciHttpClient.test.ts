@@ -26,7 +26,7 @@ const rows: ReadonlyArray<readonly [name: string, user: FakeBehaviour, graphql: 
   ["outage", { status: 503 }, "reset", "TransientGitHubError", "TransientGitHubError"]
 ]
 
-describe("GitHub over the undici client gives the contract's verdicts", () => {
+describe("GitHub over the undici client gives the verdicts of docs/outcomes.md", () => {
     for (const [name, user, graphql, identity, testQuery] of rows) {
       it.scopedLive(`${name} → identity ${identity}, test query ${testQuery}`, () =>
         Effect.gen(function* () {

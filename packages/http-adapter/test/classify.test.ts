@@ -39,7 +39,7 @@ const TOKEN = "ghp_classify_token_5150"
 const classifyGraphql = (a: GitHubAnswer) => classifyTestQuery(a, TOKEN)
 const both = [classifyIdentity, classifyGraphql] as const
 
-describe("status rows shared by CONTRACT §2 and §3", () => {
+describe("status rows shared by the test query and the identity lookup (docs/outcomes.md)", () => {
   it.prop("5xx is transient whatever the body", [fc.integer({ min: 500, max: 599 }), headers, bodies], ([s, h, b]) => {
     for (const classify of both) assert.strictEqual(kindOf(classify(answer(s, b, h))), "TransientGitHubError")
   })
@@ -50,7 +50,7 @@ describe("status rows shared by CONTRACT §2 and §3", () => {
     for (const classify of both) assert.strictEqual(kindOf(classify(a)), "TransientGitHubError")
   })
 
-  it.prop("any other 4xx is invalid with the contract's message", [anyAnswer], ([a]) => {
+  it.prop("any other 4xx is invalid with its documented message", [anyAnswer], ([a]) => {
     fc.pre(a.status >= 400 && a.status < 500 && a.status !== 408 && a.status !== 429 && !throttled(a))
     assert.deepInclude(failureOf(classifyGraphql(a)), {
       _tag: "InvalidPatError",
@@ -89,7 +89,7 @@ const errorEntry = fc.record(
 const isRateLimitEntry = (e: { message?: string; type?: string }) =>
   e.type === "RATE_LIMITED" || e.type === "RATE_LIMIT" || /rate limit/i.test(e.message ?? "")
 
-describe("200 rows of CONTRACT §2", () => {
+describe("200 rows of the test query (docs/outcomes.md)", () => {
   it.prop("a body that is not JSON is transient", [fc.string()], ([text]) => {
     fc.pre(Either.isLeft(Either.try(() => JSON.parse(text))))
     assert.strictEqual(kindOf(classifyGraphql(answer(200, text))), "TransientGitHubError")
@@ -132,14 +132,14 @@ describe("200 rows of CONTRACT §2", () => {
     assert.strictEqual(Either.isLeft(verdict) && verdict.left.message, "GraphQL error: unknown")
   })
 
-  it("JSON the contract does not describe is transient, not a verdict", () => {
+  it("JSON of a shape GitHub does not send is transient, not a verdict", () => {
     for (const body of [[], 42, "text", null, { data: 5 }, { data: { viewer: "me" } }, { errors: "boom" }]) {
       assert.strictEqual(kindOf(graphql(body)), "TransientGitHubError", JSON.stringify(body))
     }
   })
 })
 
-describe("200 rows of CONTRACT §3", () => {
+describe("200 rows of the identity lookup (docs/outcomes.md)", () => {
   it.prop("a numeric or string id is the GitHub id, as String(id)", [fc.oneof(fc.nat(), fc.string({ minLength: 1 }))], ([id]) => {
     assert.deepStrictEqual(Either.getOrUndefined(classifyIdentity(answer(200, JSON.stringify({ id, login: "x" })))), String(id))
   })

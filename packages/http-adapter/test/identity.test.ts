@@ -8,7 +8,7 @@ import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
 const retries = 2
 
-/** CONTRACT §3, one row per case over a real socket; `calls` counts attempts (retries + 1). */
+/** docs/outcomes.md, "The identity lookup", one row per case over a real socket; `calls` counts attempts (retries + 1). */
 const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind: string, calls: number]> = [
   ["200 numeric id", { status: 200, json: { id: 583231, login: "octocat" } }, "success", 1],
   ["200 string id", { status: 200, json: { id: "583231" } }, "success", 1],
@@ -32,7 +32,7 @@ const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind
   ["connection reset", "reset", "TransientGitHubError", retries + 1]
 ]
 
-describe("identity over a real socket (CONTRACT §3)", () => {
+describe("identity over a real socket (docs/outcomes.md, The identity lookup)", () => {
   for (const [name, behaviour, expected, calls] of rows) {
     it.scopedLive(`${name} → ${expected} after ${calls} call(s)`, () =>
       Effect.gen(function* () {
@@ -52,7 +52,7 @@ describe("identity over a real socket (CONTRACT §3)", () => {
     )
   }
 
-  it.scopedLive("an allowed token yields its id, sending the contract's request", () =>
+  it.scopedLive("an allowed token yields its id, sending the documented request", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_abcd1234", { id: 9001, login: "octocat" })

@@ -4,7 +4,7 @@ import { Effect, Either } from "effect"
 import { FakeGitHub, type FakeBehaviour } from "@gittensor-pat/fake-github"
 import { inAMinute, kind, outcome, pat, withGitHub } from "./support.js"
 
-/** CONTRACT §2, one row per case, each over a real socket to the fake GitHub. */
+/** docs/outcomes.md, "The test query", one row per case, each over a real socket to the fake GitHub. */
 const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind: string, message?: string]> = [
   ["HTTP 500", { status: 500, json: { message: "Server Error" } }, "TransientGitHubError"],
   ["HTTP 502", { status: 502, body: "<html>Bad Gateway</html>" }, "TransientGitHubError"],
@@ -38,7 +38,7 @@ const rows: ReadonlyArray<readonly [name: string, behaviour: FakeBehaviour, kind
   ["200 empty errors, data null", { status: 200, json: { errors: [], data: null } }, "InvalidPatError", Messages.missingScope]
 ]
 
-describe("testQuery over a real socket (CONTRACT §2)", () => {
+describe("testQuery over a real socket (docs/outcomes.md, The test query)", () => {
   for (const [name, behaviour, expected, message] of rows) {
     it.scopedLive(`${name} → ${expected}`, () =>
       Effect.gen(function* () {
@@ -54,7 +54,7 @@ describe("testQuery over a real socket (CONTRACT §2)", () => {
     )
   }
 
-  it.scopedLive("succeeds with the viewer's login, sending the contract's request", () =>
+  it.scopedLive("succeeds with the viewer's login, sending the documented request", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
       fake.allow("ghp_secret1234", { id: 42, login: "octocat" })

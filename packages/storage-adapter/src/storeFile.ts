@@ -75,7 +75,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
     let seen = Option.isSome(yield* Effect.orElseSucceed(stamp(path), () => Option.none()))
     const gone = new StoreUnavailableError({
       operation: "read",
-      detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store`
+      detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store (format: docs/store.md)`
     })
     const textOf = (error: PlatformError) =>
       !isSystemError("NotFound")(error)
@@ -99,7 +99,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
         }
         const stored = yield* Either.mapLeft(
           decodeFile(text),
-          (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason}` })
+          (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason} (format: docs/store.md)` })
         )
         yield* Ref.set(last, { text, stored, settled })
         return stored

@@ -66,7 +66,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
   )
 
   for (const [name, content] of corruptFiles) {
-    it.scoped(`${name}: save fails closed leaving the bytes, get fails, snapshot is [] with a PAT-free log`, () =>
+    it.scoped(`${name}: save fails closed leaving the bytes, get fails naming the format's doc, snapshot is [] with a PAT-free log`, () =>
       Effect.gen(function* () {
         const { fs, path, store } = yield* openStore
         yield* fs.writeFileString(path, content)
@@ -76,6 +76,7 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
         assert.strictEqual(yield* fs.readFileString(path), content)
         const got = yield* Effect.flip(store.get(Uid.make(1)))
         assert.strictEqual(got._tag, "StoreUnavailableError")
+        assert.include(got.detail, "(format: docs/store.md)")
         const logs: Array<string> = []
         assert.deepStrictEqual(yield* capturingLogs(store.snapshot, logs), [])
         assert.strictEqual(logs.length, 1)

@@ -45,6 +45,7 @@ describe("a store whose file or folder disappears while it runs", () => {
       const got = yield* Effect.flip(store.get(Uid.make(1)))
       assert.deepStrictEqual([got._tag, got.operation], ["StoreUnavailableError", "read"])
       assert.include(got.detail, "has disappeared")
+      assert.include(got.detail, "write [] there to start an empty store (format: docs/store.md)")
       const saved = yield* Effect.flip(store.save(entryOf(2), allowAll))
       assert.strictEqual(saved._tag, "StoreUnavailableError")
       assert.isFalse(yield* fs.exists(folder), "a refused save must write nothing, not even the folder")

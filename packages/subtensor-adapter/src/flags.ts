@@ -13,7 +13,7 @@ export interface ChainFlags {
 }
 
 /**
- * Where the metagraph is read from the chain (CONTRACT §9), as the Bittensor SDK names the
+ * Where the metagraph is read from the chain (docs/metagraph.md, "Reading the chain instead"), as the Bittensor SDK names the
  * flags. `whenNone` says, for `--help`, what the program does when neither a network nor an
  * endpoint is given.
  */

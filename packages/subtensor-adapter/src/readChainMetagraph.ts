@@ -22,7 +22,7 @@ export interface ChainReadOptions {
 
 /**
  * A subnet's metagraph read from the chain at one block. It has the shape of a metagraph
- * snapshot file (CONTRACT §8: `netuid`, `block`, `neurons` by uid, `neurons[uid].uid === uid`),
+ * snapshot file (docs/metagraph.md, "The snapshot file": `netuid`, `block`, `neurons` by uid, `neurons[uid].uid === uid`),
  * plus where it came from.
  */
 export const ChainSnapshot = Schema.Struct({

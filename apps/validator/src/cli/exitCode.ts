@@ -19,7 +19,7 @@ export const reportFailure = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Eff
     ValidationError.isValidationError(error) ? Effect.void : Console.error(`error: ${messageOf(error)}`)
   )
 
-/** CONTRACT §9's exit codes: 0 success (or a signal), 2 bad usage, 1 any other failure. */
+/** The exit codes of docs/validator.md, "Exit codes": 0 success (or a signal), 2 bad usage, 1 any other failure. */
 export const exitCodeOf = <A, E>(exit: Exit.Exit<A, E>): 0 | 1 | 2 => {
   if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return 0
   return Option.match(Cause.failureOption(exit.cause), { onNone: () => 1, onSome: (e) => (isUsage(e) ? 2 : 1) })

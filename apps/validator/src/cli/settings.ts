@@ -13,7 +13,7 @@ export interface WalletLocation {
 }
 
 /**
- * Where the metagraph comes from (CONTRACT §9): a snapshot file, or the chain, read every
+ * Where the metagraph comes from (docs/metagraph.md, "Reading the chain instead"): a snapshot file, or the chain, read every
  * `refresh`, with a snapshot file as the fallback when a read fails.
  */
 export type MetagraphSettings = Data.TaggedEnum<{
@@ -68,7 +68,7 @@ export const DEV_WALLET: WalletLocation = { path: "data/dev-wallet", name: "vali
 
 const REAL_WALLET: WalletLocation = { path: "~/.bittensor/wallets", name: "default", hotkey: "default" }
 
-// An empty variable counts as unset (CONTRACT §7 says so for the store; the rest follow suit).
+// An empty variable counts as unset (docs/store.md, "Where it is", says so for the store; the rest follow suit).
 const env = (name: string): Config.Config<Option.Option<string>> =>
   Config.option(Config.string(name)).pipe(Config.map(Option.filter((value) => value.trim() !== "")))
 
@@ -117,7 +117,7 @@ const metagraphOf = (flags: ServeFlags, file: Option.Option<string>): Either.Eit
 /** The log format when none is asked for: readable on a terminal, JSON lines for whatever reads a pipe or file. */
 export const defaultLogFormat = (stdoutIsTerminal: boolean): "json" | "pretty" => (stdoutIsTerminal ? "pretty" : "json")
 
-/** Merges flags (which win), environment variables and defaults (CONTRACT §9). */
+/** Merges flags (which win), environment variables and defaults (docs/validator.md, "Flags"). */
 export const resolveSettings = (
   flags: ServeFlags,
   stdoutIsTerminal: boolean = process.stdout.isTTY === true

@@ -85,7 +85,7 @@ export const writeAnswer = (
   response.end(text)
 }
 
-/** A refusal's answer: `{"message": …}` (CONTRACT §6's error shape). */
+/** A refusal's answer: `{"message": …}` (docs/protocol.md, "Answers"). */
 export const writeRefusal = (
   response: ServerResponse,
   self: AxonSelf,

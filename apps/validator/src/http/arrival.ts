@@ -27,7 +27,7 @@ export interface Arrival {
   /** The caller, when that hotkey is registered. */
   readonly caller: Option.Option<Registered>
   /**
-   * Epoch ms by which the request must be answered (CONTRACT §6): its timeout counted from
+   * Epoch ms by which the request must be answered (docs/protocol.md, "Deadline and timeouts"): its timeout counted from
    * when the caller sent it (its nonce, trusted only a little before the arrival).
    */
   readonly deadline: number

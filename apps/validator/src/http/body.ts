@@ -1,14 +1,14 @@
 import type { IncomingMessage } from "node:http"
 import { Data, Effect } from "effect"
 
-/** CONTRACT §6: larger bodies are refused with 413. */
+/** docs/protocol.md, "Body": larger bodies are refused with 413. */
 export const MAX_BODY_BYTES = 64 * 1024
 
 /**
  * How long the rest of a body is given once its request was answered without it (refused
  * on its headers, unverified, so with no deadline to trust; or by a route that reads none):
- * CONTRACT §6's "few seconds". A dendrite sends its body with its headers; this is slack
- * for the wire.
+ * the 3 s of docs/protocol.md, "Body". A dendrite sends its body with its headers; this
+ * is slack for the wire.
  */
 export const LEFTOVER_BODY_MS = 3_000
 

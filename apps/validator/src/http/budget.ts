@@ -18,7 +18,7 @@ export const effectiveTimeoutSeconds = (timeout: number | undefined): number =>
     : Math.min(timeout, MAX_TIMEOUT_SECONDS)
 
 /**
- * Milliseconds the validator may spend on a request (CONTRACT §6): the effective timeout
+ * Milliseconds the validator may spend on a request (docs/protocol.md, "Deadline and timeouts"): the effective timeout
  * less a margin for the answer's trip back, 1 s, or 20 % when the timeout is under 5 s so
  * that short timeouts keep most of their time.
  */

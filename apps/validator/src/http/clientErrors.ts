@@ -50,7 +50,7 @@ const answerFor = (error: Error & { readonly code?: string; readonly reason?: st
 
 /**
  * An answer written straight to a socket that Node's parser gave up on: the JSON error
- * shape of CONTRACT §6 with the axon headers, and the connection closed after it.
+ * shape of docs/protocol.md, "Answers", with the axon headers, and the connection closed after it.
  */
 const rawAnswer = (self: AxonSelf, { status, message }: ParseErrorAnswer): string => {
   const body = JSON.stringify({ message })
@@ -79,7 +79,7 @@ export const refuseHostless = (response: ServerResponse, self: AxonSelf): void =
 
 /**
  * Answers what Node's HTTP parser refuses (bad header bytes, duplicate or conflicting
- * `Content-Length`, oversized headers, timeouts) and unknown `Expect` values in CONTRACT §6's
+ * `Content-Length`, oversized headers, timeouts) and unknown `Expect` values in docs/protocol.md's
  * JSON error shape, where the socket still allows an answer, instead of Node's bare status
  * lines. Installed for the life of the scope.
  */

@@ -11,7 +11,7 @@ export class Refusal extends Data.TaggedError("Refusal")<{
 // A replayed or misdated nonce is the caller's fault (401); a full window clears as keys age (503).
 const nonceStatus = { NonceRejectedError: 401, NonceWindowFullError: 503 } as const
 
-/** The texts of the refusals (CONTRACT §6). */
+/** The texts of the refusals (docs/protocol.md, "Status codes"). */
 export const Refusals = {
   tooLarge: new Refusal({ status: 413, message: `Request body is larger than ${MAX_BODY_BYTES} bytes` }),
   unreadableBody: new Refusal({ status: 400, message: "Request body could not be read" }),

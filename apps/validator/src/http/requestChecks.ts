@@ -25,7 +25,7 @@ export interface CheckServices {
   readonly rateLimit: number
   readonly nonces: NonceWindow["Type"]
   readonly limiter: RateLimiter["Type"]
-  /** Whether the request is signed by its dendrite hotkey (CONTRACT §6). */
+  /** Whether the request is signed by its dendrite hotkey (docs/protocol.md, "Signature"). */
   readonly verify: (request: SignedRequest) => Effect.Effect<boolean>
 }
 
@@ -36,7 +36,7 @@ const bodyRefusal = {
 } as const
 
 /**
- * Every check of CONTRACT §6 before admission, cheapest first: declared body size (413),
+ * Every check of docs/protocol.md, "Order of checks", before admission, cheapest first: declared body size (413),
  * headers, blacklist (403), signature and nonce (401), rate limit (429), then the body,
  * read only now and only until the request's deadline (408), its decode and hash (400).
  * The signature covers the headers alone, so a caller is known to be who it says before

@@ -114,7 +114,7 @@ export type SynapseRoute = (
 
 /**
  * The synapse routes: each request read once on arrival (`Arrival`), past the front door,
- * the checks of CONTRACT §6, admission by stake, the pipeline under the request's deadline,
+ * the checks of docs/protocol.md, "Order of checks", admission by stake, the pipeline under the request's deadline,
  * then its answer, one log line and the metrics, in one fiber per request. Every refusal
  * becomes its JSON answer. Services are resolved once here, not per request.
  */

@@ -8,7 +8,7 @@ import { Metrics } from "../ops/Metrics.js"
 const VERIFY_PATIENCE = "1 second"
 
 /**
- * Whether a request is signed by its dendrite hotkey (CONTRACT §6): off the main thread when
+ * Whether a request is signed by its dendrite hotkey (docs/protocol.md, "Signature"): off the main thread when
  * the context holds an `Sr25519Verifier`, on it when the pool cannot answer (full,
  * restarting a thread, closed, or not in time), so the signature is checked either way. Each
  * fallback is counted, so an operator sees threads that stopped helping.

@@ -24,6 +24,6 @@ const leafPaths = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKe
  * Where a body does not fit its synapse: the paths of the wrong fields (`dendrite.nonce`,
  * `(root)`), never their values, which may hold a token. Effect's formatters describe each
  * wrong value, and a value nested thousands deep overflows the stack while being described
- * (CONTRACT §6: 400 at any nesting depth); paths alone are read off the issue tree.
+ * (docs/protocol.md, "Body": 400 at any nesting depth); paths alone are read off the issue tree.
  */
 export const wrongFields = (error: ParseResult.ParseError): string => [...new Set(leafPaths(error.issue, []))].join(", ")

@@ -2,8 +2,8 @@
 const BUCKET_MS = 10
 
 /**
- * Answers the margin between a deadline and the caller's timeout absorbs (CONTRACT §6 keeps
- * at least 400 ms, at a 2 s timeout): a crowd that costs less is not spread out.
+ * Answers the margin between a deadline and the caller's timeout absorbs (the margin of
+ * docs/protocol.md, "Deadline and timeouts", is at least 400 ms, at a 2 s timeout): a crowd that costs less is not spread out.
  */
 export const CROWD_SLACK_MS = 200
 
@@ -26,7 +26,8 @@ export interface CrowdEntry {
  * answering each costs event-loop time: answered together, the last of them miss their
  * callers' timeout. So each pipeline's deadline is brought forward by the cost of answering
  * every running pipeline due at or before it, less what the margin absorbs: the crowd's
- * answers then come out spread over time, each within its caller's timeout. CONTRACT §6's deadline stays the upper bound.
+ * answers then come out spread over time, each within its caller's timeout. The deadline of docs/protocol.md, "Deadline and
+ * timeouts", stays the upper bound.
  */
 export class DeadlineCrowd {
   private readonly counts = new Map<number, number>()
