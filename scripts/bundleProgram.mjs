@@ -34,6 +34,12 @@ export const bundleProgram = async (entry, outDir, name, workers = ["sr25519-wor
     target: "node20",
     format: "esm",
     logLevel: "warning",
+    // Without comments the bundle is ASCII, so V8 keeps its source (held for lazy compilation)
+    // one byte per character: a few comments' non-ASCII characters made it two bytes per
+    // character, 10 MB of the validator's heap (bench/README.md, "Memory"). Names are kept,
+    // so stack traces still name their functions.
+    minifyWhitespace: true,
+    legalComments: "none",
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
   })

@@ -44,7 +44,8 @@ const sourceStamp = () => {
     }
   }
   for (const top of ["packages", "apps"]) visit(join(root, top))
-  newest = Math.max(newest, statSync(join(root, "pnpm-lock.yaml")).mtimeMs)
+  // How the bundle is made counts as much as what it is made of.
+  for (const file of ["pnpm-lock.yaml", "scripts/bundleProgram.mjs"]) newest = Math.max(newest, statSync(join(root, file)).mtimeMs)
   return `${newest}:${count}`
 }
 

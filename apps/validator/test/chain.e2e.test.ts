@@ -238,6 +238,11 @@ describe("a validator on a chain-read metagraph (docs/metagraph.md, Reading the 
           Effect.orElse(() => Effect.die(new Error(`the validator never served:\n${output}`)))
         )
         assert.deepInclude(served, { source: `Subnet 74 on finney at ${chain.node.url}`, neurons: 1, last_reload_error: null })
+        // Log lines are written in batches: /healthz may answer before the start's lines are out.
+        yield* Effect.retry(
+          Effect.suspend(() => (output.includes(`"message":"serving"`) ? Effect.void : Effect.fail("not yet"))),
+          Schedule.spaced("50 millis").pipe(Schedule.upTo("10 seconds"))
+        ).pipe(Effect.orElse(() => Effect.die(new Error(`no "serving" line:\n${output}`))))
         assert.notInclude(output, "the chain is read on the main thread")
         assert.include(output, `"metagraph":"subnet 74 on finney at ${chain.node.url}, read every 5m"`)
         child.kill("SIGTERM")

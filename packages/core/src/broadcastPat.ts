@@ -37,9 +37,10 @@ export const broadcastOutcomeOf =
 const rejected = (reason: string, transient: boolean) => BroadcastOutcome.Rejected({ reason, transient })
 
 /**
- * Answers a `PatBroadcastSynapse` (docs/outcomes.md, "Broadcasts"): registered → identity → pin → test query →
- * save. GitHub calls are answered by `deadline`; the save is not bounded, because cutting a store
- * write short could lose an acknowledged entry.
+ * Answers a `PatBroadcastSynapse` (docs/outcomes.md, "Broadcasts"): registered → identity →
+ * pin → test query → save, the outcome decided in that order while both GitHub calls run at
+ * once. GitHub calls are answered by `deadline`; the save is not bounded, because cutting a
+ * store write short could lose an acknowledged entry.
  */
 export const broadcastPat = (
   hotkey: Hotkey,
@@ -61,12 +62,18 @@ const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadlin
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
     const github = yield* GitHub
     const patStore = yield* PatStore
-    // Each call in a fiber of its own (see `startCall`), one after the other.
-    const githubId = yield* Effect.flatMap(startCall("identity", github.identity(pat, deadline)), (call) => call.answer)
-    if (!pinAllows(yield* patStore.get(uid), hotkey, githubId)) {
+    // Both calls at once, decided in the contract's order: identity, pin, test query. An
+    // identity or pin failure decides on its own and cuts the test query short; the test
+    // query's verdict counts only once identity and pin have passed.
+    const testQuery = yield* startCall("test-query", github.testQuery(pat, deadline))
+    const identity = yield* startCall("identity", github.identity(pat, deadline))
+    const githubId = yield* Effect.tapError(identity.answer, () => testQuery.cancel)
+    const current = yield* Effect.tapError(patStore.get(uid), () => testQuery.cancel)
+    if (!pinAllows(current, hotkey, githubId)) {
+      yield* testQuery.cancel
       return yield* new IdentityLockedError({ uid })
     }
-    yield* Effect.flatMap(startCall("test-query", github.testQuery(pat, deadline)), (call) => call.answer)
+    yield* testQuery.answer
     const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const entry = PatEntry.make({ uid, hotkey, pat, githubId, storedAt })
     yield* Effect.uninterruptible(patStore.save(entry, pinGuard(uid, hotkey, githubId)))

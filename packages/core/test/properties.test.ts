@@ -1,19 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, FastCheck as fc, Fiber, Redacted, Runtime, TestClock } from "effect"
 import {
-  type BroadcastOutcome,
+  BroadcastOutcome,
   broadcastPat,
   type CheckOutcome,
   checkPat,
   Deadline,
   type GitHub,
+  Messages,
   type Metagraph,
   type PatEntry,
   type PatStore
 } from "@gittensor-pat/core"
-import { InMemoryPatStore } from "@gittensor-pat/core/testing"
+import { Answer, InMemoryPatStore } from "@gittensor-pat/core/testing"
 import { type Case, caseArbitrary, deadlineMillis, expectedBroadcast, expectedCheck, settle } from "./oracle.js"
-import { alice, bob, pat, stored, stranger, world } from "./world.js"
+import { alice, bob, githubId, pat, stored, stranger, world } from "./world.js"
 
 const numRuns = 500
 // Generous because the machine may be shared; a run takes a few seconds when it is not.
@@ -138,6 +139,64 @@ describe("broadcastPat properties", () => {
 
         assert.isFalse(shows(c.token, outcome))
       })),
+    timeout
+  )
+})
+
+describe("broadcastPat with both GitHub calls at once", () => {
+  // Any timing of either call, on either side of the deadline: the verdicts come in any order.
+  const timed = <A>(values: fc.Arbitrary<A>) =>
+    fc.tuple(
+      fc.integer({ min: 0, max: deadlineMillis + 1_000 }),
+      fc.oneof(
+        values.map((value) => Answer.succeed(value)),
+        fc.constant(Answer.transient("status", 503)),
+        fc.constant(Answer.invalid("unauthorized", "GitHub GraphQL API returned 401"))
+      )
+    ).map(([millis, then]) => Answer.delay(millis, then))
+  const interleaving = fc.record({
+    identity: timed(fc.constantFrom(githubId("1001"), githubId("2002"))),
+    testQuery: timed(fc.constant("alice")),
+    pinned: fc.constantFrom(undefined, "1001", "2002")
+  })
+
+  it.effect(`${numRuns} interleavings: a PAT is stored only when identity, pin and test query all allowed it, and decided in that order`, () =>
+    Effect.gen(function* () {
+      const runtime = yield* Effect.runtime<never>()
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(interleaving, (i) =>
+            Runtime.runPromise(runtime)(
+              Effect.gen(function* () {
+                const store = yield* InMemoryPatStore
+                const fiber = yield* Effect.fork(Effect.flatMap(Deadline.after(deadlineMillis), (d) => broadcastPat(alice, pat("ghp_new"), d)))
+                yield* TestClock.adjust(deadlineMillis + 1_000)
+                const outcome = yield* Fiber.join(fiber)
+                const id = settle(i.identity, deadlineMillis)
+                const test = settle(i.testQuery, deadlineMillis)
+                const after = yield* store.entries
+                const storedNew = after.some((e) => Redacted.value(e.pat) === "ghp_new")
+                const pinOk = id.kind === "ok" && (i.pinned === undefined || i.pinned === id.value)
+                // Stored exactly when every step allowed it; never with a failed test query.
+                assert.strictEqual(storedNew, pinOk && test.kind === "ok")
+                assert.strictEqual(outcome._tag === "Accepted", storedNew)
+                // The contract's order decides, whatever answered first.
+                if (id.kind !== "ok") assert.include(outcome._tag === "Rejected" ? outcome.reason : "", id.kind === "transient" ? "Could not validate Github id" : "No Github id found")
+                else if (!pinOk) assert.deepStrictEqual(outcome, BroadcastOutcome.Rejected({ reason: Messages.identityLocked, transient: false }))
+              }).pipe(
+                Effect.provide(
+                  world({
+                    store: { entries: i.pinned === undefined ? [] : [stored(0, alice, "ghp_old", i.pinned)] },
+                    github: { ghp_new: { identity: i.identity, testQuery: i.testQuery } }
+                  })
+                )
+              )
+            )
+          ),
+          { numRuns }
+        )
+      )
+    }),
     timeout
   )
 })

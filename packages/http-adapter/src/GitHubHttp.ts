@@ -138,17 +138,18 @@ export const make = (options: Options = {}): Effect.Effect<GitHub["Type"], never
             HttpClientRequest.prependUrl(baseUrlOf(options)),
             HttpClientRequest.setHeader("user-agent", options.userAgent ?? `gittensor-pat/${pkg.version}`)
           )
-        ),
-        // GitHub gets exactly the headers docs/outcomes.md lists, not our trace context; and a span per
-        // request (with an attribute per header) would cost more than the call at full load.
-        HttpClient.withTracerPropagation(false),
-        HttpClient.withTracerDisabledWhen(() => true)
+        )
       ),
       options
     )
   )
 
-/** The `GitHub` port over the `HttpClient` in context, which must honour `UndiciHttpClient.RequestTimeout`. */
+/**
+ * The `GitHub` port over the `HttpClient` in context, which must honour
+ * `UndiciHttpClient.currentRequestTimeout` and send no headers of its own, as
+ * `UndiciHttpClient` does: it neither traces nor propagates trace context, so GitHub gets
+ * exactly the headers above.
+ */
 export const layer = (options?: Options): Layer.Layer<GitHub, never, HttpClient.HttpClient> =>
   Layer.effect(GitHub, make(options))
 

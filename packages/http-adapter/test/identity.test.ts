@@ -68,6 +68,20 @@ describe("identity over a real socket (docs/outcomes.md, The identity lookup)", 
     })
   )
 
+  it.scopedLive("a caller inside a traced span sends GitHub no trace context", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeGitHub.scoped
+      fake.allow("ghp_abcd1234", { id: 9001, login: "octocat" })
+      yield* withGitHub(fake.url, (github) => github.identity(pat("ghp_abcd1234"), inAMinute())).pipe(
+        Effect.withSpan("caller"),
+        Effect.withTracerEnabled(true)
+      )
+      const names = Object.keys(fake.lastRequest("user")?.headers ?? {})
+      assert.include(names, "authorization")
+      assert.deepStrictEqual(names.filter((name) => ["traceparent", "b3", "tracestate"].includes(name)), [])
+    })
+  )
+
   it.scopedLive("503, 503, then 200 is the id after three calls", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGitHub.scoped
