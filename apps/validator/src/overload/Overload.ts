@@ -1,6 +1,5 @@
 import { Context, Effect, Layer } from "effect"
 import * as Admission from "./admission.js"
-import type { OverloadShedError } from "./admission.js"
 
 export { OverloadShedError } from "./admission.js"
 import * as LoadMeter from "./loadMeter.js"
@@ -52,11 +51,7 @@ export class Overload extends Context.Tag("@gittensor-pat/validator/Overload")<
      * gets the deadline to run under: `deadline`, or earlier when a crowd of pipelines is
      * due at the same time, so that their answers come out spread within their deadlines.
      */
-    readonly run: <A, E, R>(
-      stake: number,
-      deadline: number,
-      self: (deadline: number) => Effect.Effect<A, E, R>
-    ) => Effect.Effect<A, E | OverloadShedError, R>
+    readonly run: Admission.Admission["run"]
     readonly gauges: Effect.Effect<OverloadGauges>
   }
 >() {}
