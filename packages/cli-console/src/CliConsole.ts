@@ -22,11 +22,16 @@ export const wantsPlain = (isTerminal: boolean, noColor: Option.Option<string>):
 // or the program's name in the program's own help.
 const USAGE_LINE = /^\$ (\S+)/gm
 
+// A help document has a USAGE heading (styled or not); nothing else is rewritten.
+const USAGE_HEADING = /^USAGE$/m
+
 /**
  * `text` with each `--help` usage line written as the person types the command:
  * `$ serve …` becomes `pnpm validator serve …`, and `$ validator` becomes `pnpm validator`.
+ * Text that is not a help document (a program's own output) is left as it is.
  */
 export const asTyped = (text: string, typed: string): string => {
+  if (!USAGE_HEADING.test(stripVTControlCharacters(text))) return text
   const program = typed.slice(typed.lastIndexOf(" ") + 1)
   return text.replace(USAGE_LINE, (_, first: string) => (first === program ? typed : `${typed} ${first}`))
 }

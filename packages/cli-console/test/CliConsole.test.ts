@@ -25,8 +25,12 @@ const capturing = Effect.map(Effect.console, (base) => {
 describe("CliConsole", () => {
   it("writes usage lines as typed: the subcommand after the program, the program alone as itself", () => {
     assert.strictEqual(CliConsole.asTyped("USAGE\n\n$ serve [--port integer]\n", "pnpm validator"), "USAGE\n\npnpm validator serve [--port integer]\n")
-    assert.strictEqual(CliConsole.asTyped("$ validator\n", "pnpm validator"), "pnpm validator\n")
-    assert.strictEqual(CliConsole.asTyped("$ post --json", "pnpm miner"), "pnpm miner post --json")
+    assert.strictEqual(CliConsole.asTyped("USAGE\n\n$ validator\n", "pnpm validator"), "USAGE\n\npnpm validator\n")
+    assert.strictEqual(CliConsole.asTyped("USAGE\n\n$ post --json", "pnpm miner"), "USAGE\n\npnpm miner post --json")
+  })
+
+  it("rewrites nothing outside a help document, even a line that starts like a usage line", () => {
+    assert.strictEqual(CliConsole.asTyped("$ post --json", "pnpm miner"), "$ post --json")
   })
 
   it.prop("leaves every other line alone", [fc.array(fc.string().filter((line) => !line.includes("\n") && !line.startsWith("$ ")))], ([lines]) => {
