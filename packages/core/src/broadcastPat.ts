@@ -1,14 +1,14 @@
 import { Clock, Effect, Match, Option } from "effect"
+import { askGitHub } from "./askGitHub.js"
+import type { GitHub } from "./GitHub.js"
 import type * as Deadline from "./Deadline.js"
 import { type Hotkey, type Pat, PatEntry, type Uid } from "./domain.js"
 import { HotkeyNotRegisteredError, IdentityLockedError, type PipelineFailure } from "./errors.js"
-import { GitHub } from "./GitHub.js"
 import { Messages } from "./messages.js"
 import { Metagraph } from "./Metagraph.js"
 import { BroadcastOutcome } from "./Outcome.js"
 import { PatStore } from "./PatStore.js"
 import { pinAllows, pinGuard } from "./pin.js"
-import { startCall } from "./startCall.js"
 
 /** Every failure a broadcast can meet (docs/outcomes.md, "Broadcasts", steps 1–5). */
 export type BroadcastFailure = PipelineFailure
@@ -60,14 +60,10 @@ export const broadcastPat = (
 const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadline: Deadline.Deadline) =>
   Effect.gen(function* () {
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
-    const github = yield* GitHub
     const patStore = yield* PatStore
-    // Both calls at once, decided in the contract's order: identity, pin, test query. An
-    // identity or pin failure decides on its own and cuts the test query short; the test
-    // query's verdict counts only once identity and pin have passed.
-    const testQuery = yield* startCall("test-query", github.testQuery(pat, deadline))
-    const identity = yield* startCall("identity", github.identity(pat, deadline))
-    const githubId = yield* Effect.tapError(identity.answer, () => testQuery.cancel)
+    // Decided in the contract's order: identity, pin, test query. A pin failure cuts the test
+    // query short too; its verdict counts only once identity and pin have passed.
+    const { githubId, testQuery } = yield* askGitHub(pat, deadline)
     const current = yield* Effect.tapError(patStore.get(uid), () => testQuery.cancel)
     if (!pinAllows(current, hotkey, githubId)) {
       yield* testQuery.cancel

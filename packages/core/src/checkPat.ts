@@ -1,13 +1,13 @@
 import { Effect, Match, Option } from "effect"
+import { askGitHub } from "./askGitHub.js"
+import type { GitHub } from "./GitHub.js"
 import type * as Deadline from "./Deadline.js"
 import type { Hotkey, Uid } from "./domain.js"
 import type { HotkeyNotRegisteredError, IdentityLockedError, PipelineFailure } from "./errors.js"
-import { GitHub } from "./GitHub.js"
 import { Messages } from "./messages.js"
 import { Metagraph } from "./Metagraph.js"
 import { CheckOutcome } from "./Outcome.js"
 import { PatStore } from "./PatStore.js"
-import { startCall } from "./startCall.js"
 
 /**
  * Every failure a check of a registered hotkey can meet. The pin is only re-checked by a
@@ -57,13 +57,8 @@ const checkStored = (uid: Uid, hotkey: Hotkey, deadline: Deadline.Deadline) =>
     const store = yield* PatStore
     const entry = Option.filter(yield* store.get(uid), (stored) => stored.hotkey === hotkey)
     if (Option.isNone(entry)) return CheckOutcome.NoPat()
-    const github = yield* GitHub
-    const pat = entry.value.pat
-    // An identity failure decides the outcome on its own, so it cuts a pending test query
-    // short; a test-query failure has to wait for the identity answer that outranks it.
-    const testQuery = yield* startCall("test-query", github.testQuery(pat, deadline))
-    const identity = yield* startCall("identity", github.identity(pat, deadline))
-    yield* Effect.tapError(identity.answer, () => testQuery.cancel)
+    // A test-query failure has to wait for the identity answer that outranks it.
+    const { testQuery } = yield* askGitHub(entry.value.pat, deadline)
     yield* testQuery.answer
     return CheckOutcome.Valid()
   })
