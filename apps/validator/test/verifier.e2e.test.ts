@@ -1,6 +1,6 @@
 import { Sr25519Verifier, VerifierError } from "@gittensor-pat/axon"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import { body, makeWorld, post, seedStore, signedHeaders, type World } from "./support/world.js"
 
 const TOKEN = "ghp_verifier_path_0001"
@@ -40,17 +40,17 @@ const answersAsDocumented = (world: World) =>
 
 // A pool whose every verify ends as `answer`: each request is verified on the main thread
 // instead, answered as docs/outcomes.md says, and counted by `reason`.
-const fallsBack = (answer: Effect.Effect<boolean, VerifierError>, reason: string) =>
+const fallsBack = (answer: (patience: Duration.Duration) => Effect.Effect<boolean, VerifierError>, reason: string) =>
   Effect.gen(function* () {
     let asked = 0
     const pool = Layer.succeed(
       Sr25519Verifier,
       Sr25519Verifier.of({
-        verify: () => {
+        verify: (_, patience) => {
           asked += 1
-          return answer
+          return answer(patience)
         },
-        verifyAsync: () => Effect.runPromise(answer)
+        verifyAsync: () => Effect.runPromise(answer(Duration.seconds(1)))
       })
     )
     const world = yield* makeWorld({ extra: pool })
@@ -71,11 +71,18 @@ describe("signature verification", () => {
   )
 
   it.scopedLive("a verifier that cannot take the request (overloaded) falls back to the main thread, same answers", () =>
-    fallsBack(Effect.fail(new VerifierError({ reason: "overloaded", detail: "test" })), "overloaded"))
+    fallsBack(() => Effect.fail(new VerifierError({ reason: "overloaded", detail: "test" })), "overloaded"))
 
   it.scopedLive(
-    "a verifier thread that never answers: the signature is checked on the main thread after the patience, same answers",
-    () => fallsBack(Effect.never, "timeout"),
+    "a verifier thread that never answers: the signature is checked on the main thread after a second's patience, same answers",
+    () =>
+      fallsBack(
+        (patience) =>
+          Duration.equals(patience, Duration.seconds(1))
+            ? Effect.delay(Effect.fail(new VerifierError({ reason: "timeout", detail: "test" })), patience)
+            : Effect.die(`the validator gave the pool ${Duration.format(patience)} of patience, not 1 second`),
+        "timeout"
+      ),
     { timeout: 30_000 }
   )
 

@@ -1,4 +1,4 @@
-import { Config, type ConfigError, Context, Effect, Layer, type Scope } from "effect"
+import { Config, type ConfigError, Context, Duration, Effect, Layer, type Scope } from "effect"
 import { VerifierError } from "./errors.js"
 import type { SignedRequest } from "./signature.js"
 import { openVerifierPool, type VerifierPoolOptions } from "./VerifierPool.js"
@@ -11,8 +11,13 @@ import { openVerifierPool, type VerifierPoolOptions } from "./VerifierPool.js"
 export class Sr25519Verifier extends Context.Tag("@gittensor-pat/axon/Sr25519Verifier")<
   Sr25519Verifier,
   {
-    /** Whether the request's signature is the dendrite hotkey's, as `verifyRequest` says. */
-    readonly verify: (request: SignedRequest) => Effect.Effect<boolean, VerifierError>
+    /**
+     * Whether the request's signature is the dendrite hotkey's, as `verifyRequest` says; a
+     * `timeout` failure when the pool has not answered within `patience` (a thread that is
+     * alive but stuck). The wait is one timer, not a race of fibers: this is on every
+     * request's path (bench/README.md, "Measured design choices").
+     */
+    readonly verify: (request: SignedRequest, patience: Duration.Duration) => Effect.Effect<boolean, VerifierError>
     /** The same as a promise (rejecting with a `VerifierError`), for paths that avoid a fiber. */
     readonly verifyAsync: (request: SignedRequest) => Promise<boolean>
   }
@@ -32,12 +37,20 @@ export class Sr25519Verifier extends Context.Tag("@gittensor-pat/axon/Sr25519Ver
       ),
       (pool) =>
         Sr25519Verifier.of({
-          verify: (request) =>
-            Effect.async<boolean, VerifierError>((resume) =>
-              pool.submit(request, (outcome) =>
-                resume(typeof outcome === "boolean" ? Effect.succeed(outcome) : Effect.fail(outcome))
+          verify: (request, patience) =>
+            Effect.async<boolean, VerifierError>((resume) => {
+              const millis = Duration.toMillis(patience)
+              const timer = setTimeout(
+                () => resume(Effect.fail(new VerifierError({ reason: "timeout", detail: `no answer within ${millis} ms` }))),
+                millis
               )
-            ),
+              // Whichever comes second, the answer or the timer, resumes nothing: the fiber takes the first.
+              pool.submit(request, (outcome) => {
+                clearTimeout(timer)
+                resume(typeof outcome === "boolean" ? Effect.succeed(outcome) : Effect.fail(outcome))
+              })
+              return Effect.sync(() => clearTimeout(timer))
+            }),
           verifyAsync: pool.verify
         })
     )

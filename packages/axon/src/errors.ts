@@ -73,10 +73,11 @@ export class MetagraphError extends Data.TaggedError("MetagraphError")<{
 /**
  * The sr25519 verifier pool could not answer. `overloaded`: its queue is full; `worker-exited`:
  * the thread holding the request died (it is replaced); `unavailable`: no thread is up right
- * now; `closed`: the pool's scope closed; `start-failed`: a thread never came up.
+ * now; `closed`: the pool's scope closed; `start-failed`: a thread never came up; `timeout`:
+ * no answer within the caller's patience.
  */
 export class VerifierError extends Data.TaggedError("VerifierError")<{
-  readonly reason: "start-failed" | "worker-exited" | "unavailable" | "overloaded" | "closed"
+  readonly reason: "start-failed" | "worker-exited" | "unavailable" | "overloaded" | "closed" | "timeout"
   readonly detail: string
 }> {
   override get message(): string {

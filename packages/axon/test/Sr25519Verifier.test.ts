@@ -1,7 +1,7 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect, Exit, FastCheck, Scope } from "effect"
 import { Sr25519Verifier, verifyRequest } from "../src/index.js"
-import { outcomes, requestArbitrary, signedRequest, signers } from "./verifierCases.js"
+import { outcomes, patience, requestArbitrary, signedRequest, signers } from "./verifierCases.js"
 
 const [alice, bob] = signers as [(typeof signers)[0], (typeof signers)[0]]
 
@@ -12,7 +12,7 @@ layer(Sr25519Verifier.layer({ workers: 1 }), { excludeTestServices: true })("Sr2
     ([requests]) =>
       Effect.gen(function* () {
         const verifier = yield* Sr25519Verifier
-        const answers = yield* Effect.forEach(requests, verifier.verify, { concurrency: "unbounded" })
+        const answers = yield* Effect.forEach(requests, (request) => verifier.verify(request, patience), { concurrency: "unbounded" })
         assert.deepStrictEqual(answers, requests.map(verifyRequest))
       }),
     { fastCheck: { numRuns: 40 } }
@@ -38,7 +38,7 @@ describe("Sr25519Verifier bounds", () => {
         const request = signedRequest(alice)
         const answers = yield* outcomes(Array.from({ length: 5 }, () => verifier.verifyAsync(request)))
         assert.deepStrictEqual(answers, [true, true, true, "overloaded", "overloaded"])
-        assert.isTrue(yield* verifier.verify(request))
+        assert.isTrue(yield* verifier.verify(request, patience))
       })
     )
   })
@@ -48,13 +48,13 @@ describe("Sr25519Verifier bounds", () => {
         const scope = yield* Scope.make()
         const verifier = yield* Scope.extend(Sr25519Verifier.make({ workers: 2 }), scope)
         const request = signedRequest(alice)
-        assert.isTrue(yield* verifier.verify(request))
+        assert.isTrue(yield* verifier.verify(request, patience))
         const pending = outcomes(Array.from({ length: 3 }, () => verifier.verifyAsync(request)))
         // Scope.close returns only once every thread has exited.
         yield* Scope.close(scope, Exit.void)
         assert.deepStrictEqual(yield* pending, ["closed", "closed", "closed"])
         assert.deepStrictEqual(yield* outcomes([verifier.verifyAsync(request)]), ["closed"])
-        assert.strictEqual((yield* Effect.flip(verifier.verify(request))).reason, "closed")
+        assert.strictEqual((yield* Effect.flip(verifier.verify(request, patience))).reason, "closed")
       })
   )
 })

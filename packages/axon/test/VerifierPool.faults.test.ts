@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schedule } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import { Sr25519Verifier } from "../src/index.js"
-import { outcomes, signedRequest, signers, tempDir } from "./verifierCases.js"
+import { outcomes, patience, signedRequest, signers, tempDir } from "./verifierCases.js"
 
 const faulty = (workers: number) =>
   Sr25519Verifier.make({ workers, workerUrl: new URL("./fixtures/faultyWorker.ts", import.meta.url) })
@@ -16,10 +16,10 @@ describe("VerifierPool faults", () => {
       // One turn, so one batch: the two good requests go down with the thread.
       const answers = yield* outcomes([good, { ...good, uuid: "exit" }, good].map(verifier.verifyAsync))
       assert.deepStrictEqual(answers, ["worker-exited", "worker-exited", "worker-exited"])
-      assert.isTrue(yield* verifier.verify(good))
-      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }))
+      assert.isTrue(yield* verifier.verify(good, patience))
+      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }, patience))
       assert.include(error.message, "exited (code 3)")
-      assert.isTrue(yield* verifier.verify(good))
+      assert.isTrue(yield* verifier.verify(good, patience))
     })
   )
 
@@ -27,10 +27,10 @@ describe("VerifierPool faults", () => {
     Effect.gen(function* () {
       const verifier = yield* faulty(2)
       const good = signedRequest(signers[0]!)
-      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "throw" }))
+      const error = yield* Effect.flip(verifier.verify({ ...good, uuid: "throw" }, patience))
       assert.strictEqual(error.reason, "worker-exited")
       assert.include(error.message, "a fault in the verifier")
-      const answers = yield* Effect.forEach([good, good, good, good], verifier.verify, { concurrency: "unbounded" })
+      const answers = yield* Effect.forEach([good, good, good, good], (request) => verifier.verify(request, patience), { concurrency: "unbounded" })
       assert.deepStrictEqual(answers, [true, true, true, true])
     })
   )
@@ -42,13 +42,27 @@ describe("VerifierPool faults", () => {
       const verifier = yield* Sr25519Verifier.make({ workers: 1, workerUrl })
       const good = signedRequest(signers[0]!)
       writeFileSync(marker, "")
-      assert.strictEqual((yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }))).reason, "worker-exited")
+      assert.strictEqual((yield* Effect.flip(verifier.verify({ ...good, uuid: "exit" }, patience))).reason, "worker-exited")
       // The replacement exits as it starts, failing what it holds; then, during the pause, no thread is up.
-      let reason = yield* Effect.map(Effect.flip(verifier.verify(good)), (error) => error.reason)
-      while (reason === "worker-exited") reason = (yield* Effect.flip(verifier.verify(good))).reason
+      let reason = yield* Effect.map(Effect.flip(verifier.verify(good, patience)), (error) => error.reason)
+      while (reason === "worker-exited") reason = (yield* Effect.flip(verifier.verify(good, patience))).reason
       assert.strictEqual(reason, "unavailable")
       rmSync(marker)
-      assert.isTrue(yield* Effect.retry(verifier.verify(good), Schedule.spaced("100 millis")))
+      assert.isTrue(yield* Effect.retry(verifier.verify(good, patience), Schedule.spaced("100 millis")))
+    })
+  )
+
+  it.scopedLive("a thread that is alive but stuck: its verifies fail `timeout` after the caller's patience", () =>
+    Effect.gen(function* () {
+      const verifier = yield* faulty(1)
+      const good = signedRequest(signers[0]!)
+      assert.isTrue(yield* verifier.verify(good, patience))
+      const [waited, error] = yield* Effect.timed(Effect.flip(verifier.verify({ ...good, uuid: "hang" }, Duration.millis(300))))
+      assert.strictEqual(error.reason, "timeout")
+      assert.include(error.message, "no answer within 300 ms")
+      assert.isAtLeast(Duration.toMillis(waited), 250)
+      // The stuck thread holds what it was given since; each is let go after its own patience.
+      assert.strictEqual((yield* Effect.flip(verifier.verify(good, Duration.millis(100)))).reason, "timeout")
     })
   )
 
@@ -56,7 +70,7 @@ describe("VerifierPool faults", () => {
     Effect.gen(function* () {
       const verifier = yield* faulty(1)
       assert.isAbove(Object.keys(process.env).length, 0)
-      assert.isTrue(yield* verifier.verify({ ...signedRequest(signers[0]!), uuid: "env" }))
+      assert.isTrue(yield* verifier.verify({ ...signedRequest(signers[0]!), uuid: "env" }, patience))
     })
   )
 

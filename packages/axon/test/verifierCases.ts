@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { u8aToHex } from "@polkadot/util"
-import { Effect, FastCheck } from "effect"
+import { Duration, Effect, FastCheck } from "effect"
 import {
   EMPTY_BODY_HASH,
   type Keypair,
@@ -16,6 +16,9 @@ import {
 import { BTWALLET, SUBSTRATE_DEV } from "./vectors.js"
 
 /** Two dendrite hotkeys. */
+/** A patience no healthy pool comes near, for the tests that are not about it. */
+export const patience = Duration.minutes(1)
+
 export const signers: ReadonlyArray<Keypair> = await Effect.runPromise(
   Effect.all([keypairFromMnemonic(SUBSTRATE_DEV.mnemonic), keypairFromMnemonic(BTWALLET.mnemonic)])
 )
