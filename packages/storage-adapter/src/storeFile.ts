@@ -31,7 +31,7 @@ export interface StoreFile {
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /** Replaces the file atomically with `stored`. */
   readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
-  /** Whether a write as large as the last text read or written could go through now (see `probeWrite`). */
+  /** Whether a write as large as the file last read or written could go through now (see `probeWrite`). */
   readonly probeWrite: Effect.Effect<void, StoreUnavailableError>
 }
 
@@ -41,18 +41,18 @@ export interface StoreFile {
 const settledMs = 1_000
 
 interface Seen {
-  readonly text: string
+  readonly bytes: Uint8Array
   readonly stored: ReadonlyArray<StoredEntry>
-  /** The stamp of the file the text was read from, when that stamp may vouch for it later. */
+  /** The stamp of the file the bytes were read from, when that stamp may vouch for it later. */
   readonly settled: FileStamp | undefined
 }
 
 /**
- * Decoding (most of a read's cost at thousands of entries) is redone only when the text
- * differs from the text last read or written. `readCurrent` (a check's path) skips the read
- * itself while the file's stamp (inode, size, mtime, ctime) is that of a settled earlier
- * read; any other change, and any error, goes to the file, so a corrupt or unreadable file
- * is still an error.
+ * Decoding (most of a read's cost at thousands of entries, UTF-8 included) is redone only
+ * when the bytes differ from those last read or written. `readCurrent` (a check's path)
+ * skips the read itself while the file's stamp (inode, size, mtime, ctime) is that of a
+ * settled earlier read; any other change, and any error, goes to the file, so a corrupt
+ * or unreadable file is still an error.
  *
  * Under load hundreds of checks ask within one stat's round trip, and a stat per check was
  * a visible share of a check's CPU, so a get that arrives while another's stat (and read,
@@ -78,31 +78,34 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       operation: "read",
       detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store (format: docs/store.md)`
     })
-    const textOf = (error: PlatformError) =>
+    const empty = Buffer.from("[]", "utf8")
+    const bytesOf = (error: PlatformError) =>
       !isSystemError("NotFound")(error)
         ? Effect.fail(unavailable("read")(error))
         : seen
           ? Effect.fail(gone)
-          : Effect.succeed("[]")
-    const last = yield* Ref.make<Seen>({ text: "[]", stored: [], settled: undefined })
+          : Effect.succeed(empty)
+    const last = yield* Ref.make<Seen>({ bytes: empty, stored: [], settled: undefined })
     const readAs = (settled: FileStamp | undefined) =>
       Effect.gen(function* () {
-        const text = yield* fs.readFileString(path).pipe(
+        const bytes = yield* fs.readFile(path).pipe(
           Effect.tap(() => {
             seen = true
           }),
-          Effect.catchAll(textOf)
+          Effect.catchAll(bytesOf)
         )
         const previous = yield* Ref.get(last)
-        if (text === previous.text) {
+        if (Buffer.compare(bytes, previous.bytes) === 0) {
           yield* Ref.set(last, { ...previous, settled })
           return previous.stored
         }
+        // As Effect's readFileString decodes (a byte order mark is dropped, a malformed
+        // sequence becomes U+FFFD), so that a file reads as it always did.
         const stored = yield* Either.mapLeft(
-          decodeFile(text),
+          decodeFile(new TextDecoder().decode(bytes)),
           (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason} (format: docs/store.md)` })
         )
-        yield* Ref.set(last, { text, stored, settled })
+        yield* Ref.set(last, { bytes, stored, settled })
         return stored
       })
     const current = singleFlight(
@@ -118,23 +121,23 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       })
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
-      const text = encodeFile(stored)
       // Node's encoder: TextEncoder took ten times as long on a file of thousands of entries.
-      return writeAtomic(path, Buffer.from(text, "utf8")).pipe(
+      const bytes = Buffer.from(encodeFile(stored), "utf8")
+      return writeAtomic(path, bytes).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
         Effect.zipRight(
           Effect.suspend(() => {
             seen = true
-            return Ref.set(last, { text, stored, settled: undefined })
+            return Ref.set(last, { bytes, stored, settled: undefined })
           })
         ),
         // A get asked after this save was acknowledged must not take a stat begun before it.
         Effect.zipRight(current.forget)
       )
     }
-    const probe = Effect.flatMap(Ref.get(last), ({ text }) =>
-      probeWrite(path, Buffer.byteLength(text, "utf8")).pipe(
+    const probe = Effect.flatMap(Ref.get(last), ({ bytes }) =>
+      probeWrite(path, bytes.length).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write"))
       )

@@ -18,10 +18,8 @@ const ioError = (method: string, path: string) =>
 const faultyFileSystem = (faults: Faults) =>
   Layer.merge(
     nodeFileSystemWith((fs) => ({
-      readFileString: (path, encoding) =>
-        Effect.suspend(() =>
-          faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
-        ),
+      readFile: (path) =>
+        Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("readFile", path) : fs.readFile(path))),
       rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
     })),
     fileStampsWith((stamp) => (path) => Effect.suspend(() => (faults.read ? ioError("stat", path) : stamp(path))))

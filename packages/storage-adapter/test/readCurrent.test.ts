@@ -7,10 +7,10 @@ import { allowAll, entryOf, nodeFileSystemWith, storeAt, secretMarker, tempStore
 /** Node's file system, counting the reads of the store file. */
 const countingFileSystem = (reads: { count: number }) =>
   nodeFileSystemWith((fs) => ({
-    readFileString: (path, encoding) =>
+    readFile: (path) =>
       Effect.suspend(() => {
         if (path.endsWith(".json")) reads.count++
-        return fs.readFileString(path, encoding)
+        return fs.readFile(path)
       })
   }))
 
