@@ -121,8 +121,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       })
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
-      // Node's encoder: TextEncoder took ten times as long on a file of thousands of entries.
-      const bytes = Buffer.from(encodeFile(stored), "utf8")
+      const bytes = encodeFile(stored)
       return writeAtomic(path, bytes).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
