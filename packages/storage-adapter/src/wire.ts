@@ -2,28 +2,34 @@ import { GitHubId, Hotkey, Pat, PatEntry, Uid } from "@gittensor-pat/core"
 import { Either, Redacted, Schema } from "effect"
 import { Buffer } from "node:buffer"
 
+// An element of `JSON.stringify(array, null, 2)` is its own `JSON.stringify(element, null,
+// 2)` with every line indented two more spaces (a string's newlines are escaped, so every
+// "\n" in it is a line break).
+const blockOf = (raw: unknown): Uint8Array =>
+  Buffer.from(`  ${JSON.stringify(raw, null, 2).replace(/\n/g, "\n  ")}`, "utf8")
+
 /**
  * One entry as it sits in the file: the decoded `PatEntry` and the JSON object it came
  * from, so that fields this program does not know survive a rewrite untouched.
  */
-export interface StoredEntry {
-  readonly entry: PatEntry
-  readonly raw: unknown
-  /**
-   * `raw`'s lines in the file, UTF-8: laid out and encoded once, when the entry is read
-   * or saved, instead of the whole file on every write (see `encodeFile`).
-   */
-  readonly block: Uint8Array
-}
+export class StoredEntry {
+  #block: Uint8Array | undefined
 
-// An element of `JSON.stringify(array, null, 2)` is its own `JSON.stringify(element, null,
-// 2)` with every line indented two more spaces (a string's newlines are escaped, so every
-// "\n" in it is a line break).
-const storedEntry = (entry: PatEntry, raw: unknown): StoredEntry => ({
-  entry,
-  raw,
-  block: Buffer.from(`  ${JSON.stringify(raw, null, 2).replace(/\n/g, "\n  ")}`, "utf8")
-})
+  constructor(
+    readonly entry: PatEntry,
+    readonly raw: unknown
+  ) {}
+
+  /**
+   * `raw`'s lines in the file, UTF-8: laid out and encoded by the first write that holds
+   * the entry and kept for the next ones, instead of the whole file on every write (see
+   * `encodeFile`); a read that is never followed by a write does not pay for it.
+   */
+  get block(): Uint8Array {
+    this.#block ??= blockOf(this.raw)
+    return this.#block
+  }
+}
 
 const WireEntry = Schema.Struct({
   uid: Uid,
@@ -50,7 +56,7 @@ export const decodeFile = (text: string): Either.Either<ReadonlyArray<StoredEntr
   for (const [index, raw] of parsed.right.entries()) {
     const decoded = isRecord(raw) ? decodeWireEntry(raw) : Either.left(undefined)
     if (Either.isLeft(decoded)) return Either.left(`holds an invalid PAT entry at index ${index}`)
-    stored.push(storedEntry(new PatEntry(decoded.right, true), raw))
+    stored.push(new StoredEntry(new PatEntry(decoded.right, true), raw))
   }
   return Either.right(stored)
 }
@@ -88,5 +94,5 @@ export const encodeFile = (stored: ReadonlyArray<StoredEntry>): Uint8Array => {
 /** Replaces every entry on `entry.uid` with `entry` (written fresh, at the end). */
 export const upsert = (stored: ReadonlyArray<StoredEntry>, entry: PatEntry): ReadonlyArray<StoredEntry> => [
   ...stored.filter((s) => s.entry.uid !== entry.uid),
-  storedEntry(entry, toWire(entry))
+  new StoredEntry(entry, toWire(entry))
 ]
