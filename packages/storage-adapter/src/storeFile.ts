@@ -4,6 +4,7 @@ import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import { Buffer } from "node:buffer"
 import { probeWrite, writeAtomic } from "./atomicWrite.js"
+import { makeFileReader } from "./fileReader.js"
 import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
 import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
@@ -79,21 +80,11 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store (format: docs/store.md)`
     })
     const empty = Buffer.from("[]", "utf8")
-    const bytesOf = (error: PlatformError) =>
-      !isSystemError("NotFound")(error)
-        ? Effect.fail(unavailable("read")(error))
-        : seen
-          ? Effect.fail(gone)
-          : Effect.succeed(empty)
     const last = yield* Ref.make<Seen>({ bytes: empty, stored: [], settled: undefined })
-    const readAs = (settled: FileStamp | undefined) =>
+    const reader = makeFileReader(fs)
+    // `bytes` may be lent by the reader: kept only as a copy.
+    const entriesOf = (bytes: Uint8Array, settled: FileStamp | undefined) =>
       Effect.gen(function* () {
-        const bytes = yield* fs.readFile(path).pipe(
-          Effect.tap(() => {
-            seen = true
-          }),
-          Effect.catchAll(bytesOf)
-        )
         const previous = yield* Ref.get(last)
         if (Buffer.compare(bytes, previous.bytes) === 0) {
           yield* Ref.set(last, { ...previous, settled })
@@ -105,9 +96,25 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
           decodeFile(new TextDecoder().decode(bytes)),
           (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason} (format: docs/store.md)` })
         )
-        yield* Ref.set(last, { bytes, stored, settled })
+        yield* Ref.set(last, { bytes: bytes.slice(), stored, settled })
         return stored
       })
+    const readAs = (settled: FileStamp | undefined) => {
+      const failed = (error: PlatformError) =>
+        !isSystemError("NotFound")(error)
+          ? Effect.fail(unavailable("read")(error))
+          : seen
+            ? Effect.fail(gone)
+            : entriesOf(empty, settled)
+      return reader
+        .read(path, (bytes) =>
+          Effect.suspend(() => {
+            seen = true
+            return entriesOf(bytes, settled)
+          })
+        )
+        .pipe(Effect.catchTags({ BadArgument: failed, SystemError: failed }))
+    }
     const current = singleFlight(
       Effect.gen(function* () {
         const statAtMs = yield* Clock.currentTimeMillis

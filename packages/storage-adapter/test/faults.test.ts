@@ -18,8 +18,10 @@ const ioError = (method: string, path: string) =>
 const faultyFileSystem = (faults: Faults) =>
   Layer.merge(
     nodeFileSystemWith((fs) => ({
-      readFile: (path) =>
-        Effect.suspend(() => (faults.read && path.endsWith(".json") ? ioError("readFile", path) : fs.readFile(path))),
+      open: (path, options) =>
+        Effect.suspend(() =>
+          faults.read && path.endsWith(".json") ? ioError("open", path) : fs.open(path, options)
+        ),
       rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
     })),
     fileStampsWith((stamp) => (path) => Effect.suspend(() => (faults.read ? ioError("stat", path) : stamp(path))))
