@@ -32,17 +32,17 @@ const writeTemp = (fs: FileSystem.FileSystem, path: string, bytes: Uint8Array) =
   })
 
 /**
- * Replaces `path` with `text` so that a crash at any moment leaves either the old file or
+ * Replaces `path` with `bytes` so that a crash at any moment leaves either the old file or
  * the new one: a temp file in the same folder, fsync, rename, fsync the folder. The
  * result has mode 0600; a failed write removes its temp file.
  */
 export const writeAtomic = (
   path: string,
-  text: string
+  bytes: Uint8Array
 ): Effect.Effect<void, PlatformError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const temp = yield* writeTemp(fs, path, new TextEncoder().encode(text))
+    const temp = yield* writeTemp(fs, path, bytes)
     yield* Effect.onError(
       Effect.zipRight(fs.rename(temp, path), syncDirectory(fs, NodePath.dirname(path))),
       () => Effect.ignore(fs.remove(temp))

@@ -2,7 +2,9 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
 import { Clock, Effect, Either, Option, Ref } from "effect"
+import { Buffer } from "node:buffer"
 import { probeWrite, writeAtomic } from "./atomicWrite.js"
+import { makeFileReader } from "./fileReader.js"
 import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
 import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
@@ -30,7 +32,7 @@ export interface StoreFile {
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /** Replaces the file atomically with `stored`. */
   readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
-  /** Whether a write as large as the last text read or written could go through now (see `probeWrite`). */
+  /** Whether a write as large as the file last read or written could go through now (see `probeWrite`). */
   readonly probeWrite: Effect.Effect<void, StoreUnavailableError>
 }
 
@@ -40,18 +42,18 @@ export interface StoreFile {
 const settledMs = 1_000
 
 interface Seen {
-  readonly text: string
+  readonly bytes: Uint8Array
   readonly stored: ReadonlyArray<StoredEntry>
-  /** The stamp of the file the text was read from, when that stamp may vouch for it later. */
+  /** The stamp of the file the bytes were read from, when that stamp may vouch for it later. */
   readonly settled: FileStamp | undefined
 }
 
 /**
- * Decoding (most of a read's cost at thousands of entries) is redone only when the text
- * differs from the text last read or written. `readCurrent` (a check's path) skips the read
- * itself while the file's stamp (inode, size, mtime, ctime) is that of a settled earlier
- * read; any other change, and any error, goes to the file, so a corrupt or unreadable file
- * is still an error.
+ * Decoding (most of a read's cost at thousands of entries, UTF-8 included) is redone only
+ * when the bytes differ from those last read or written. `readCurrent` (a check's path)
+ * skips the read itself while the file's stamp (inode, size, mtime, ctime) is that of a
+ * settled earlier read; any other change, and any error, goes to the file, so a corrupt
+ * or unreadable file is still an error.
  *
  * Under load hundreds of checks ask within one stat's round trip, and a stat per check was
  * a visible share of a check's CPU, so a get that arrives while another's stat (and read,
@@ -77,33 +79,42 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       operation: "read",
       detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store (format: docs/store.md)`
     })
-    const textOf = (error: PlatformError) =>
-      !isSystemError("NotFound")(error)
-        ? Effect.fail(unavailable("read")(error))
-        : seen
-          ? Effect.fail(gone)
-          : Effect.succeed("[]")
-    const last = yield* Ref.make<Seen>({ text: "[]", stored: [], settled: undefined })
-    const readAs = (settled: FileStamp | undefined) =>
+    const empty = Buffer.from("[]", "utf8")
+    const last = yield* Ref.make<Seen>({ bytes: empty, stored: [], settled: undefined })
+    const reader = makeFileReader(fs)
+    // `bytes` may be lent by the reader: kept only as a copy.
+    const entriesOf = (bytes: Uint8Array, settled: FileStamp | undefined) =>
       Effect.gen(function* () {
-        const text = yield* fs.readFileString(path).pipe(
-          Effect.tap(() => {
-            seen = true
-          }),
-          Effect.catchAll(textOf)
-        )
         const previous = yield* Ref.get(last)
-        if (text === previous.text) {
+        if (Buffer.compare(bytes, previous.bytes) === 0) {
           yield* Ref.set(last, { ...previous, settled })
           return previous.stored
         }
+        // As Effect's readFileString decodes (a byte order mark is dropped, a malformed
+        // sequence becomes U+FFFD), so that a file reads as it always did.
         const stored = yield* Either.mapLeft(
-          decodeFile(text),
+          decodeFile(new TextDecoder().decode(bytes)),
           (reason) => new StoreUnavailableError({ operation: "read", detail: `${path} ${reason} (format: docs/store.md)` })
         )
-        yield* Ref.set(last, { text, stored, settled })
+        yield* Ref.set(last, { bytes: bytes.slice(), stored, settled })
         return stored
       })
+    const readAs = (settled: FileStamp | undefined) => {
+      const failed = (error: PlatformError) =>
+        !isSystemError("NotFound")(error)
+          ? Effect.fail(unavailable("read")(error))
+          : seen
+            ? Effect.fail(gone)
+            : entriesOf(empty, settled)
+      return reader
+        .read(path, (bytes) =>
+          Effect.suspend(() => {
+            seen = true
+            return entriesOf(bytes, settled)
+          })
+        )
+        .pipe(Effect.catchTags({ BadArgument: failed, SystemError: failed }))
+    }
     const current = singleFlight(
       Effect.gen(function* () {
         const statAtMs = yield* Clock.currentTimeMillis
@@ -117,22 +128,22 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       })
     )
     const write = (stored: ReadonlyArray<StoredEntry>) => {
-      const text = encodeFile(stored)
-      return writeAtomic(path, text).pipe(
+      const bytes = encodeFile(stored)
+      return writeAtomic(path, bytes).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write")),
         Effect.zipRight(
           Effect.suspend(() => {
             seen = true
-            return Ref.set(last, { text, stored, settled: undefined })
+            return Ref.set(last, { bytes, stored, settled: undefined })
           })
         ),
         // A get asked after this save was acknowledged must not take a stat begun before it.
         Effect.zipRight(current.forget)
       )
     }
-    const probe = Effect.flatMap(Ref.get(last), ({ text }) =>
-      probeWrite(path, new TextEncoder().encode(text).length).pipe(
+    const probe = Effect.flatMap(Ref.get(last), ({ bytes }) =>
+      probeWrite(path, bytes.length).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write"))
       )

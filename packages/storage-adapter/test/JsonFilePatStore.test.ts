@@ -100,6 +100,33 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
     })
   )
 
+  it.scoped("a change inside one multi-byte character (one byte of the file) is seen by the next read", () =>
+    Effect.gen(function* () {
+      const { fs, path, store } = yield* openStore
+      yield* store.save(entryOf(1, "é"), allowAll)
+      const written = yield* fs.readFile(path)
+      const edited = Buffer.from(new TextDecoder().decode(written).replace('"5Hotkeyé"', '"5Hotkeyè"'), "utf8")
+      assert.deepStrictEqual(
+        [edited.length, written.filter((byte, at) => byte !== edited[at]).length],
+        [written.length, 1]
+      )
+      yield* fs.writeFile(path, edited)
+      assert.strictEqual(Option.getOrThrow(yield* store.get(Uid.make(1))).hotkey, "5Hotkeyè")
+    })
+  )
+
+  it.scoped("a file that starts with a UTF-8 byte order mark reads as the same file without it", () =>
+    Effect.gen(function* () {
+      const { fs, path, store } = yield* openStore
+      yield* store.save(entryOf(1), allowAll)
+      const written = yield* fs.readFileString(path)
+      yield* fs.writeFileString(path, `\uFEFF${written.replace('"1001-1"', '"2002-1"')}`)
+      assert.strictEqual(Option.getOrThrow(yield* store.get(Uid.make(1))).githubId, "2002-1")
+      yield* store.save(entryOf(2), allowAll)
+      assert.deepStrictEqual(uidsIn(yield* fs.readFileString(path)), [1, 2])
+    })
+  )
+
   it.scoped("200 concurrent saves of distinct uids are all kept", () =>
     Effect.gen(function* () {
       const { fs, path, store } = yield* openStore

@@ -18,9 +18,9 @@ const ioError = (method: string, path: string) =>
 const faultyFileSystem = (faults: Faults) =>
   Layer.merge(
     nodeFileSystemWith((fs) => ({
-      readFileString: (path, encoding) =>
+      open: (path, options) =>
         Effect.suspend(() =>
-          faults.read && path.endsWith(".json") ? ioError("readFileString", path) : fs.readFileString(path, encoding)
+          faults.read && path.endsWith(".json") ? ioError("open", path) : fs.open(path, options)
         ),
       rename: (from, to) => Effect.suspend(() => (faults.rename ? ioError("rename", to) : fs.rename(from, to)))
     })),

@@ -4,13 +4,13 @@ import { assert, describe, it } from "@effect/vitest"
 import { type Context, Effect, Option } from "effect"
 import { allowAll, entryOf, nodeFileSystemWith, storeAt, secretMarker, tempStorePath } from "./support.js"
 
-/** Node's file system, counting the reads of the store file. */
+/** Node's file system, counting the reads of the store file (the times it is opened). */
 const countingFileSystem = (reads: { count: number }) =>
   nodeFileSystemWith((fs) => ({
-    readFileString: (path, encoding) =>
+    open: (path, options) =>
       Effect.suspend(() => {
         if (path.endsWith(".json")) reads.count++
-        return fs.readFileString(path, encoding)
+        return fs.open(path, options)
       })
   }))
 
