@@ -1,4 +1,4 @@
-import { Clock, Effect, Match, Option } from "effect"
+import { Clock, Effect, Fiber, Match, Option } from "effect"
 import { askGitHub } from "./askGitHub.js"
 import type { GitHub } from "./GitHub.js"
 import type * as Deadline from "./Deadline.js"
@@ -61,10 +61,14 @@ const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadlin
   Effect.gen(function* () {
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
     const patStore = yield* PatStore
+    // The uid's entry is read while GitHub answers, not after: a broadcast then waits for
+    // the store once (its save), not twice. Its answer counts only once identity has passed,
+    // and a change to the entry meanwhile is still caught: the save checks the pin again.
+    const stored = yield* Effect.fork(patStore.get(uid))
     // Decided in the contract's order: identity, pin, test query. A pin failure cuts the test
     // query short too; its verdict counts only once identity and pin have passed.
     const { githubId, testQuery } = yield* askGitHub(pat, deadline)
-    const current = yield* Effect.tapError(patStore.get(uid), () => testQuery.cancel)
+    const current = yield* Effect.tapError(Fiber.join(stored), () => testQuery.cancel)
     if (!pinAllows(current, hotkey, githubId)) {
       yield* testQuery.cancel
       return yield* new IdentityLockedError({ uid })

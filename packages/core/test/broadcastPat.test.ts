@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Redacted, TestClock } from "effect"
+import { Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
 import { BroadcastOutcome, broadcastPat, Deadline, Messages, type PatEntry } from "@gittensor-pat/core"
 import { Answer, InMemoryPatStore, ScriptedGitHub, StaticMetagraph } from "@gittensor-pat/core/testing"
 import { alice, bob, githubId, neurons, pat, stored, stranger, uid, world } from "./world.js"
@@ -83,6 +83,34 @@ describe("PatBroadcastSynapse (docs/outcomes.md, Broadcasts)", () => {
   it.effect("3. store unreadable when reading the pin → Validator PAT store temporarily unavailable", () =>
     rejectedWith(Messages.storeUnavailable, true).pipe(
       Effect.provide(world({ store: { faults: { read: true } }, github: { [token]: ok } }))
+    )
+  )
+
+  it.effect("3. the uid's entry is read while GitHub answers: a slow read adds nothing to the wait", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(broadcast())
+      yield* TestClock.adjust("100 millis")
+      const done = yield* Fiber.poll(fiber)
+      assert.isTrue(Option.isSome(done), "still waiting after GitHub answered: the read came after identity")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), accepted("1001"))
+    }).pipe(
+      Effect.provide(
+        world({
+          store: { getLatency: "100 millis" },
+          github: { [token]: { identity: Answer.delay(100, ok.identity), testQuery: Answer.delay(100, ok.testQuery) } }
+        })
+      )
+    )
+  )
+
+  it.effect("2 before 3: an identity failure outranks a store that cannot be read", () =>
+    rejectedWith(Messages.noGitHubId(uid(0)), false).pipe(
+      Effect.provide(
+        world({
+          store: { faults: { read: true } },
+          github: { [token]: { ...ok, identity: Answer.invalid("unauthorized", "401") } }
+        })
+      )
     )
   )
 

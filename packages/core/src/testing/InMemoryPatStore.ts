@@ -15,6 +15,8 @@ export interface InMemoryPatStoreOptions {
   readonly faults?: Partial<StoreFaults>
   /** How long each save holds the critical section before it writes, like a slow disk. */
   readonly saveLatency?: Duration.DurationInput
+  /** How long each `get` takes to read, like a slow disk. */
+  readonly getLatency?: Duration.DurationInput
 }
 
 /** The handle tests use to seed, break and inspect an in-memory `PatStore`. */
@@ -45,6 +47,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
       const writes = yield* Ref.make(0)
       const saving = yield* Effect.makeSemaphore(1)
       const saveLatency = Duration.decode(options.saveLatency ?? Duration.zero)
+      const getLatency = Duration.decode(options.getLatency ?? Duration.zero)
       const sorted = Effect.map(Ref.get(state), (all) => [...all.values()].sort((a, b) => a.uid - b.uid))
       const read = Effect.flatMap(Ref.get(faults), (f) =>
         f.read
@@ -52,7 +55,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
           : Ref.get(state)
       )
       const store: PatStore["Type"] = {
-        get: (uid) => Effect.map(read, (all) => Option.fromNullable(all.get(uid))),
+        get: (uid) => Effect.map(Effect.zipRight(Effect.sleep(getLatency), read), (all) => Option.fromNullable(all.get(uid))),
         save: (entry, guard) =>
           saving.withPermits(1)(
             Effect.gen(function* () {
