@@ -100,6 +100,38 @@ layer(NodeFileSystem.layer)("JsonFilePatStore", (it) => {
     })
   )
 
+  it.scoped("a save after another program changed the file is decided on, and keeps, what that program wrote", () =>
+    Effect.gen(function* () {
+      const { fs, path, store } = yield* openStore
+      yield* store.save(entryOf(1), allowAll)
+      // Another program rewrites the file: uid 1's GitHub id changed, uid 7 added. No read
+      // here in between, so the store last knew the file as its own write left it.
+      const foreign = (yield* fs.readFileString(path)).replace('"github_id": "1001-1"', '"github_id": "9999-1"')
+      const withSeven = `${foreign.slice(0, -2)},\n  ${JSON.stringify({ uid: 7, hotkey: "5Other", pat: "ghp_other", github_id: "7007", stored_at: "2026-11-26T18:00:00+00:00" })}\n]`
+      yield* fs.writeFileString(path, withSeven)
+      // A guard that refuses uid 7 when it is taken: on the version the store knew it is free.
+      const refusing: SaveGuard = (current) =>
+        Option.isSome(current) ? Effect.fail(new IdentityLockedError({ uid: Uid.make(7) })) : Effect.void
+      assert.strictEqual((yield* Effect.flip(store.save(entryOf(7), refusing)))._tag, "IdentityLockedError")
+      assert.strictEqual(yield* fs.readFileString(path), withSeven)
+      yield* store.save(entryOf(2), allowAll)
+      const after = JSON.parse(yield* fs.readFileString(path)) as Array<{ uid: number; github_id: string }>
+      assert.deepStrictEqual(
+        after.map((e) => [e.uid, e.github_id]),
+        [
+          [1, "9999-1"],
+          [7, "7007"],
+          [2, "1002-2"]
+        ]
+      )
+      // The file staged on the old version, while the read found the new one, is gone.
+      assert.deepStrictEqual(
+        (yield* fs.readDirectory(NodePath.dirname(path))).filter((name) => name.endsWith(".tmp")),
+        []
+      )
+    })
+  )
+
   it.scoped("a change inside one multi-byte character (one byte of the file) is seen by the next read", () =>
     Effect.gen(function* () {
       const { fs, path, store } = yield* openStore
