@@ -10,6 +10,7 @@ import { realStorePath } from "./realStorePath.js"
 import { isSystemError, makeStoreFile, unavailable } from "./storeFile.js"
 import { makeSaveRecord, StoreStatus } from "./StoreStatus.js"
 import { watchStore } from "./watchStore.js"
+import { emptyFile } from "./wire.js"
 import { acquireWriterLock, type StoreLockedError } from "./writerLock.js"
 
 /** Where the store lives. */
@@ -30,7 +31,7 @@ export const defaultPath = "data/miner_pats.json"
 export const ensure = (path: string): Effect.Effect<void, StoreUnavailableError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    yield* fs.writeFileString(yield* realStorePath(path), "[]", { flag: "wx", mode: 0o600 })
+    yield* fs.writeFile(yield* realStorePath(path), emptyFile, { flag: "wx", mode: 0o600 })
   }).pipe(
     Effect.catchIf(isSystemError("AlreadyExists"), () => Effect.void),
     Effect.mapError(unavailable("write"))

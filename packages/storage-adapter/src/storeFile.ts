@@ -7,7 +7,7 @@ import { probeWrite, writeAtomic } from "./atomicWrite.js"
 import { makeFileReader } from "./fileReader.js"
 import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
-import { decodeFile, encodeFile, type StoredEntry } from "./wire.js"
+import { decodeFile, emptyFile, encodeFile, type StoredEntry } from "./wire.js"
 
 /** Maps a file-system failure; PlatformError messages name the path and the syscall, never the content. */
 export const unavailable = (operation: "read" | "write") => (error: PlatformError) =>
@@ -79,8 +79,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       operation: "read",
       detail: `${path} has disappeared (it existed while this validator ran): restore it, or its folder, from a backup, or write [] there to start an empty store (format: docs/store.md)`
     })
-    const empty = Buffer.from("[]", "utf8")
-    const last = yield* Ref.make<Seen>({ bytes: empty, stored: [], settled: undefined })
+    const last = yield* Ref.make<Seen>({ bytes: emptyFile, stored: [], settled: undefined })
     const reader = makeFileReader(fs)
     // `bytes` may be lent by the reader: kept only as a copy.
     const entriesOf = (bytes: Uint8Array, settled: FileStamp | undefined) =>
@@ -105,7 +104,7 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
           ? Effect.fail(unavailable("read")(error))
           : seen
             ? Effect.fail(gone)
-            : entriesOf(empty, settled)
+            : entriesOf(emptyFile, settled)
       return reader
         .read(path, (bytes) =>
           Effect.suspend(() => {

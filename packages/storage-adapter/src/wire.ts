@@ -74,6 +74,9 @@ export const toWire = (entry: PatEntry) => ({
   stored_at: pythonIsoUtc(entry.storedAt)
 })
 
+/** An empty store's file: what `encodeFile` writes for no entries, and what a missing file reads as. */
+export const emptyFile: Uint8Array = Buffer.from("[]", "utf8")
+
 const opening = Buffer.from("[\n", "utf8")
 const between = Buffer.from(",\n", "utf8")
 const closing = Buffer.from("\n]", "utf8")
@@ -84,7 +87,7 @@ const closing = Buffer.from("\n]", "utf8")
  * (laying out and encoding thousands of entries took a millisecond or two per write).
  */
 export const encodeFile = (stored: ReadonlyArray<StoredEntry>): Uint8Array => {
-  if (stored.length === 0) return Buffer.from("[]", "utf8")
+  if (stored.length === 0) return emptyFile
   const parts: Array<Uint8Array> = [opening]
   for (const s of stored) parts.push(s.block, between)
   parts[parts.length - 1] = closing
