@@ -61,10 +61,7 @@ export const make = (
     if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
     const file = yield* makeStoreFile(path)
     const saves = yield* makeSaveRecord
-    const saveInBatch = yield* makeGroupCommit({
-      ...file,
-      write: (stored) => Effect.zipRight(lock.hold, file.write(stored))
-    })
+    const saveInBatch = yield* makeGroupCommit({ read: file.read, write: file.write, permit: lock.hold })
     yield* watchStore(file, lock, saves, options.watchInterval ?? "2 seconds")
 
     // No span on get and save (a check's path): even with the tracer off, one captures a

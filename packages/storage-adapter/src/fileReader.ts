@@ -14,42 +14,49 @@ export interface FileReader {
   ) => Effect.Effect<A, E | PlatformError>
 }
 
+// The first read's buffer; a larger file grows it (and the reader keeps the larger one).
+const initialSize = 64 * 1024
+
 /**
  * A `FileReader` that reads into a buffer kept from one read to the next (a read while
  * another holds it gets one of its own). A fresh buffer for each read of a store of
  * thousands of entries cost page faults and, being memory outside the JavaScript heap
  * that little else comes to collect, a full garbage collection (tens of milliseconds)
  * every few hundred reads; and most reads find the bytes the store already has.
+ *
+ * A read asks for the whole buffer and takes a shorter answer as the file's end (as a
+ * regular file answers), growing the buffer only when a read fills it: no `stat` for the
+ * size, one file-system round trip fewer per read, which a broadcast's save waits for.
  */
 export const makeFileReader = (fs: FileSystem.FileSystem): FileReader => {
   let spare: Uint8Array | undefined
-  const lend = (size: number) =>
-    Effect.acquireRelease(
+  const lend = Effect.acquireRelease(
+    Effect.sync(() => {
+      const buffer = spare ?? new Uint8Array(initialSize)
+      spare = undefined
+      return { buffer }
+    }),
+    (lent) =>
       Effect.sync(() => {
-        const buffer = spare !== undefined && spare.length >= size ? spare : new Uint8Array(size)
-        if (buffer === spare) spare = undefined
-        return buffer
-      }),
-      (buffer) =>
-        Effect.sync(() => {
-          if (spare === undefined || spare.length < buffer.length) spare = buffer
-        })
-    )
+        if (spare === undefined || spare.length < lent.buffer.length) spare = lent.buffer
+      })
+  )
   return {
     read: (path, use) =>
       Effect.scoped(
         Effect.gen(function* () {
           const file = yield* fs.open(path, { flag: "r" })
-          // As Node's readFile does: up to the size the open file has (or its end, if sooner).
-          const size = Number((yield* file.stat).size)
-          const buffer = yield* lend(size)
+          const lent = yield* lend
           let filled = 0
-          while (filled < size) {
-            const read = Number(yield* file.read(buffer.subarray(filled, size)))
-            if (read === 0) break
+          for (;;) {
+            const read = Number(yield* file.read(lent.buffer.subarray(filled)))
             filled += read
+            if (filled < lent.buffer.length) break
+            const larger = new Uint8Array(lent.buffer.length * 2)
+            larger.set(lent.buffer)
+            lent.buffer = larger
           }
-          return yield* use(buffer.subarray(0, filled))
+          return yield* use(lent.buffer.subarray(0, filled))
         })
       )
   }

@@ -1,5 +1,5 @@
 import { type IdentityLockedError, type PatEntry, type SaveGuard, StoreUnavailableError } from "@gittensor-pat/core"
-import { Chunk, Deferred, Effect, Either, Queue, type Scope } from "effect"
+import { Chunk, Deferred, Effect, Either, Fiber, Queue, type Scope } from "effect"
 import { entryOn } from "./entryIndex.js"
 import type { StoreFile } from "./storeFile.js"
 import { upsert } from "./wire.js"
@@ -10,14 +10,27 @@ interface PendingSave {
   readonly done: Deferred.Deferred<void, StoreUnavailableError | IdentityLockedError>
 }
 
+/** What the group commit reads and writes through. */
+export interface CommitFile extends Pick<StoreFile, "read" | "write"> {
+  /**
+   * Succeeds while a write may go ahead (the writer lock is held). Started alongside the
+   * read, so that its round trip is not added to the save's; its answer counts only once
+   * the guards have decided, as if it ran just before the write.
+   */
+  readonly permit: Effect.Effect<void, StoreUnavailableError>
+}
+
 /**
  * Applies a batch as if its saves ran one after another (each guard sees the entries the
  * earlier ones left), then writes once: one read and two fsyncs for the whole batch
- * instead of per save. A failed read or write fails every save it would have carried.
+ * instead of per save. A failed read, permit or write fails every save it would have carried.
  */
-const commit = (file: StoreFile, batch: ReadonlyArray<PendingSave>) =>
+const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
   Effect.gen(function* () {
+    const permit = yield* Effect.fork(file.permit)
     const read = yield* Effect.either(file.read)
+    // Awaited whatever happens next: a lock being taken back is not cut short.
+    const permitted = yield* Fiber.await(permit)
     if (Either.isLeft(read)) return yield* Effect.forEach(batch, (p) => Deferred.fail(p.done, read.left))
     let stored = read.right
     const carried: Array<PendingSave> = []
@@ -31,7 +44,7 @@ const commit = (file: StoreFile, batch: ReadonlyArray<PendingSave>) =>
       carried.push(pending)
     }
     if (carried.length === 0) return
-    const written = yield* Effect.exit(file.write(stored))
+    const written = yield* Effect.exit(Effect.zipRight(permitted, file.write(stored)))
     yield* Effect.forEach(carried, (p) => Deferred.done(p.done, written))
   })
 
@@ -42,7 +55,7 @@ const commit = (file: StoreFile, batch: ReadonlyArray<PendingSave>) =>
  * way finish, then fails the saves still queued.
  */
 export const makeGroupCommit = (
-  file: StoreFile
+  file: CommitFile
 ): Effect.Effect<
   (entry: PatEntry, guard: SaveGuard) => Effect.Effect<void, StoreUnavailableError | IdentityLockedError>,
   never,

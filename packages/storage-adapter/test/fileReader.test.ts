@@ -26,6 +26,21 @@ layer(NodeFileSystem.layer)("makeFileReader", (it) => {
     })
   )
 
+  it.scoped("a file as large as the buffer, or larger, is read whole, and a small one after it exactly", () =>
+    Effect.gen(function* () {
+      const { fs, reader, at } = yield* opened
+      const path = at("store.json")
+      // The reader starts with 64 KiB and grows by doubling: sizes on and around each step.
+      for (const size of [65_535, 65_536, 65_537, 131_072, 300_001, 5, 0, 65_536]) {
+        const content = Uint8Array.from({ length: size }, (_, i) => (i * 7 + size) % 251)
+        yield* fs.writeFile(path, content)
+        const read = yield* reader.read(path, (bytes) => Effect.succeed(bytes.slice()))
+        assert.strictEqual(read.length, size)
+        assert.isTrue(Buffer.from(read).equals(Buffer.from(content)), `the ${size} bytes read back differ`)
+      }
+    })
+  )
+
   it.scoped("reads under way at once each read into bytes of their own", () =>
     Effect.gen(function* () {
       const { fs, reader, at } = yield* opened

@@ -1,0 +1,75 @@
+import { IdentityLockedError, StoreUnavailableError, Uid } from "@gittensor-pat/core"
+import { assert, it } from "@effect/vitest"
+import { Deferred, Effect, Either, Ref } from "effect"
+import { type CommitFile, makeGroupCommit } from "../src/groupCommit.js"
+import type { StoredEntry } from "../src/wire.js"
+import { allowAll, entryOf } from "./support.js"
+
+const unavailable = (operation: "read" | "write", detail: string) => new StoreUnavailableError({ operation, detail })
+
+/** A commit file in memory: `written` holds every write; read, permit and write can be replaced. */
+const memoryFile = (overrides: Partial<CommitFile> = {}) =>
+  Effect.gen(function* () {
+    const written = yield* Ref.make<ReadonlyArray<ReadonlyArray<StoredEntry>>>([])
+    const file: CommitFile = {
+      read: Effect.map(Ref.get(written), (writes) => writes.at(-1) ?? []),
+      write: (stored) => Ref.update(written, (writes) => [...writes, stored]),
+      permit: Effect.void,
+      ...overrides
+    }
+    return { file, written }
+  })
+
+it.scopedLive("the permit is asked alongside the read, not after it", () =>
+  Effect.gen(function* () {
+    // The read gives the permit time to start while it is under way, then looks: asked after
+    // the read, the permit has not started yet.
+    const permitStarted = yield* Deferred.make<void>()
+    const { file, written } = yield* memoryFile({
+      read: Effect.sleep("50 millis").pipe(
+        Effect.zipRight(Deferred.isDone(permitStarted)),
+        Effect.filterOrFail(
+          (started) => started,
+          () => unavailable("read", "the permit was not asked while the file was read")
+        ),
+        Effect.as([])
+      ),
+      permit: Deferred.succeed(permitStarted, undefined)
+    })
+    const save = yield* makeGroupCommit(file)
+    assert.deepStrictEqual(yield* Effect.either(save(entryOf(1), allowAll)), Either.right(undefined))
+    assert.strictEqual((yield* Ref.get(written)).length, 1)
+  })
+)
+
+it.scoped("a refused permit fails the save with its error and writes nothing", () =>
+  Effect.gen(function* () {
+    const lost = unavailable("write", "the single-writer lock is lost")
+    const { file, written } = yield* memoryFile({ permit: Effect.fail(lost) })
+    const save = yield* makeGroupCommit(file)
+    assert.deepStrictEqual(yield* Effect.flip(save(entryOf(1), allowAll)), lost)
+    assert.deepStrictEqual(yield* Ref.get(written), [])
+  })
+)
+
+it.scoped("the guards decide before the permit: a refused guard is the save's answer even without a permit", () =>
+  Effect.gen(function* () {
+    const { file, written } = yield* memoryFile({ permit: Effect.fail(unavailable("write", "lock lost")) })
+    const save = yield* makeGroupCommit(file)
+    const refused = yield* Effect.flip(save(entryOf(2), () => new IdentityLockedError({ uid: Uid.make(2) })))
+    assert.strictEqual(refused._tag, "IdentityLockedError")
+    assert.deepStrictEqual(yield* Ref.get(written), [])
+  })
+)
+
+it.scoped("an unreadable store is the save's answer, whatever the permit says", () =>
+  Effect.gen(function* () {
+    const unreadable = unavailable("read", "miner_pats.json is not valid JSON")
+    const { file } = yield* memoryFile({
+      read: Effect.fail(unreadable),
+      permit: Effect.fail(unavailable("write", "lock lost"))
+    })
+    const save = yield* makeGroupCommit(file)
+    assert.deepStrictEqual(yield* Effect.flip(save(entryOf(3), allowAll)), unreadable)
+  })
+)
