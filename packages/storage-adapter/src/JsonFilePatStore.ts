@@ -1,7 +1,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type PatEntry, PatStore, type SaveGuard, type StoreUnavailableError, type Uid } from "@gittensor-pat/core"
-import { Array as Arr, Config, type ConfigError, Context, type Duration, Effect, Layer, type Scope } from "effect"
+import { Array as Arr, Config, type ConfigError, Context, type Duration, Effect, Layer, Option, type Scope } from "effect"
 import * as NodePath from "node:path"
 import { removeStaleTemps } from "./atomicWrite.js"
 import { indexedEntryOn } from "./entryIndex.js"
@@ -61,7 +61,13 @@ export const make = (
     if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
     const file = yield* makeStoreFile(path)
     const saves = yield* makeSaveRecord
-    const saveInBatch = yield* makeGroupCommit({ read: file.read, write: file.write, permit: lock.hold })
+    // The lock is only looked at alongside the read; taking it back waits until the read
+    // succeeded, as in `watchStore` (a lock file put back into a folder being deleted).
+    const saveInBatch = yield* makeGroupCommit({
+      read: file.read,
+      write: file.write,
+      permit: Effect.map(lock.lost, (reason) => (Option.isNone(reason) ? Effect.void : lock.hold))
+    })
     yield* watchStore(file, lock, saves, options.watchInterval ?? "2 seconds")
 
     // No span on get and save (a check's path): even with the tracer off, one captures a

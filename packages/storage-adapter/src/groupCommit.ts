@@ -13,11 +13,13 @@ interface PendingSave {
 /** What the group commit reads and writes through. */
 export interface CommitFile extends Pick<StoreFile, "read" | "write"> {
   /**
-   * Succeeds while a write may go ahead (the writer lock is held). Started alongside the
-   * read, so that its round trip is not added to the save's; its answer counts only once
-   * the guards have decided, as if it ran just before the write.
+   * Looks, without changing anything, whether a write may go ahead now (the writer lock
+   * is held), and gives what must run before the write: nothing when it may, else what
+   * would make it so or refuse (taking the lock back). Started alongside the read, so
+   * that its round trip is not added to the save's; what it gives runs only once the read
+   * succeeded and the guards have decided, as if all of it ran just before the write.
    */
-  readonly permit: Effect.Effect<void, StoreUnavailableError>
+  readonly permit: Effect.Effect<Effect.Effect<void, StoreUnavailableError>>
 }
 
 /**
@@ -29,8 +31,7 @@ const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
   Effect.gen(function* () {
     const permit = yield* Effect.fork(file.permit)
     const read = yield* Effect.either(file.read)
-    // Awaited whatever happens next: a lock being taken back is not cut short.
-    const permitted = yield* Fiber.await(permit)
+    const beforeWrite = yield* Fiber.join(permit)
     if (Either.isLeft(read)) return yield* Effect.forEach(batch, (p) => Deferred.fail(p.done, read.left))
     let stored = read.right
     const carried: Array<PendingSave> = []
@@ -44,7 +45,7 @@ const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
       carried.push(pending)
     }
     if (carried.length === 0) return
-    const written = yield* Effect.exit(Effect.zipRight(permitted, file.write(stored)))
+    const written = yield* Effect.exit(Effect.zipRight(beforeWrite, file.write(stored)))
     yield* Effect.forEach(carried, (p) => Deferred.done(p.done, written))
   })
 

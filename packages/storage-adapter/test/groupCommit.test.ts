@@ -14,7 +14,7 @@ const memoryFile = (overrides: Partial<CommitFile> = {}) =>
     const file: CommitFile = {
       read: Effect.map(Ref.get(written), (writes) => writes.at(-1) ?? []),
       write: (stored) => Ref.update(written, (writes) => [...writes, stored]),
-      permit: Effect.void,
+      permit: Effect.succeed(Effect.void),
       ...overrides
     }
     return { file, written }
@@ -34,7 +34,7 @@ it.scopedLive("the permit is asked alongside the read, not after it", () =>
         ),
         Effect.as([])
       ),
-      permit: Deferred.succeed(permitStarted, undefined)
+      permit: Effect.as(Deferred.succeed(permitStarted, undefined), Effect.void)
     })
     const save = yield* makeGroupCommit(file)
     assert.deepStrictEqual(yield* Effect.either(save(entryOf(1), allowAll)), Either.right(undefined))
@@ -45,7 +45,7 @@ it.scopedLive("the permit is asked alongside the read, not after it", () =>
 it.scoped("a refused permit fails the save with its error and writes nothing", () =>
   Effect.gen(function* () {
     const lost = unavailable("write", "the single-writer lock is lost")
-    const { file, written } = yield* memoryFile({ permit: Effect.fail(lost) })
+    const { file, written } = yield* memoryFile({ permit: Effect.succeed(Effect.fail(lost)) })
     const save = yield* makeGroupCommit(file)
     assert.deepStrictEqual(yield* Effect.flip(save(entryOf(1), allowAll)), lost)
     assert.deepStrictEqual(yield* Ref.get(written), [])
@@ -54,7 +54,7 @@ it.scoped("a refused permit fails the save with its error and writes nothing", (
 
 it.scoped("the guards decide before the permit: a refused guard is the save's answer even without a permit", () =>
   Effect.gen(function* () {
-    const { file, written } = yield* memoryFile({ permit: Effect.fail(unavailable("write", "lock lost")) })
+    const { file, written } = yield* memoryFile({ permit: Effect.succeed(Effect.fail(unavailable("write", "lock lost"))) })
     const save = yield* makeGroupCommit(file)
     const refused = yield* Effect.flip(save(entryOf(2), () => new IdentityLockedError({ uid: Uid.make(2) })))
     assert.strictEqual(refused._tag, "IdentityLockedError")
@@ -67,9 +67,23 @@ it.scoped("an unreadable store is the save's answer, whatever the permit says", 
     const unreadable = unavailable("read", "miner_pats.json is not valid JSON")
     const { file } = yield* memoryFile({
       read: Effect.fail(unreadable),
-      permit: Effect.fail(unavailable("write", "lock lost"))
+      permit: Effect.succeed(Effect.fail(unavailable("write", "lock lost")))
     })
     const save = yield* makeGroupCommit(file)
     assert.deepStrictEqual(yield* Effect.flip(save(entryOf(3), allowAll)), unreadable)
+  })
+)
+
+it.scoped("what the permit gives (taking the lock back) runs only after a read that succeeded", () =>
+  Effect.gen(function* () {
+    const taken = yield* Ref.make(0)
+    const takeBack = Ref.update(taken, (n) => n + 1)
+    const unreadable = unavailable("read", "miner_pats.json has disappeared")
+    const failing = yield* memoryFile({ read: Effect.fail(unreadable), permit: Effect.succeed(takeBack) })
+    assert.deepStrictEqual(yield* Effect.flip((yield* makeGroupCommit(failing.file))(entryOf(4), allowAll)), unreadable)
+    assert.strictEqual(yield* Ref.get(taken), 0)
+    const readable = yield* memoryFile({ permit: Effect.succeed(takeBack) })
+    yield* (yield* makeGroupCommit(readable.file))(entryOf(4), allowAll)
+    assert.strictEqual(yield* Ref.get(taken), 1)
   })
 )

@@ -78,6 +78,21 @@ describe("a store whose file or folder disappears while it runs", () => {
     })
   )
 
+  live("its file and lock file deleted (the folder being emptied): a save puts neither back; the file restored, the next save takes the lock back", () =>
+    Effect.gen(function* () {
+      const { fs, path, store, bytes } = yield* unwatched
+      yield* fs.remove(path)
+      yield* fs.remove(`${path}.lock`)
+      assert.strictEqual((yield* Effect.flip(store.save(entryOf(2), allowAll)))._tag, "StoreUnavailableError")
+      assert.isFalse(yield* fs.exists(`${path}.lock`), "a save on a store being emptied must not put the lock file back")
+      assert.isFalse(yield* fs.exists(path))
+
+      yield* fs.writeFileString(path, bytes, { mode: 0o600 })
+      yield* store.save(entryOf(2), allowAll)
+      assert.strictEqual((yield* fs.readFileString(`${path}.lock`)).trim(), String(process.pid))
+    })
+  )
+
   live("a file that existed when the store opened (as the validator creates it) counts as seen", () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
