@@ -16,30 +16,43 @@ export const workerThreads = {
 }
 
 /**
- * Bundles `entry` into `<outDir>/<name>.mjs`, and beside it each of `workers` (keys of
+ * Bundles `entry` into `<outDir>/<name>.cjs`, and beside it each of `workers` (keys of
  * `workerThreads`) as `<name>.<worker>.mjs`. Returns the files written.
+ *
+ * The program is CommonJS so that the launcher can run it from V8's code cache (see
+ * scripts/bundleScript.mjs): node 20 gives an ES module no code cache. Its sources' ES
+ * module semantics are kept: strict mode for the whole bundle, and `import.meta.url` the
+ * bundle's own URL. Worker threads stay ES modules, started by URL.
  */
 export const bundleProgram = async (entry, outDir, name, workers = ["sr25519-worker"]) => {
-  const files = [join(outDir, `${name}.mjs`), ...workers.map((worker) => join(outDir, `${name}.${worker}.mjs`))]
+  const files = [join(outDir, `${name}.cjs`), ...workers.map((worker) => join(outDir, `${name}.${worker}.mjs`))]
   mkdirSync(outDir, { recursive: true })
-  await build({
-    entryPoints: [
-      { in: entry, out: name },
-      ...workers.map((worker) => ({ in: join(root, workerThreads[worker]), out: `${name}.${worker}` }))
-    ],
+  const common = {
     outdir: outDir,
-    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     target: "node20",
-    format: "esm",
     logLevel: "warning",
     // Without comments the bundle is ASCII, so V8 keeps its source (held for lazy compilation)
     // one byte per character: a few comments' non-ASCII characters made it two bytes per
     // character, 10 MB of the validator's heap (bench/README.md, "Memory"). Names are kept,
     // so stack traces still name their functions.
     minifyWhitespace: true,
-    legalComments: "none",
+    legalComments: "none"
+  }
+  await build({
+    ...common,
+    entryPoints: [{ in: entry, out: name }],
+    outExtension: { ".js": ".cjs" },
+    format: "cjs",
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: `"use strict";var __bundleUrl = require("node:url").pathToFileURL(__filename).href;` }
+  })
+  await build({
+    ...common,
+    entryPoints: workers.map((worker) => ({ in: join(root, workerThreads[worker]), out: `${name}.${worker}` })),
+    outExtension: { ".js": ".mjs" },
+    format: "esm",
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
   })

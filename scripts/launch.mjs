@@ -4,10 +4,13 @@
 // effect, platform and polkadot transpiled and resolved one by one); an esbuild bundle
 // starts in well under a second. The bundle is rebuilt whenever a source file, a
 // package.json or the lockfile is newer than it, so edits take effect on the next run.
+// It runs from V8's code cache (scripts/bundleScript.mjs), which keeps the parse of its
+// top level, and the memory that costs, out of the program's process.
 import { readdirSync, statSync, writeFileSync, readFileSync, existsSync, mkdtempSync, renameSync, rmSync, mkdirSync } from "node:fs"
 import { basename, dirname, join, relative } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 import { bundleProgram } from "./bundleProgram.mjs"
+import { cacheFiles, runBundle } from "./bundleScript.mjs"
 import { stopWhenLauncherGone } from "./launcherWatch.mjs"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -52,7 +55,7 @@ const sourceStamp = () => {
 // Same depth below the root as apps/<app>/src, so `new URL("../../../…", import.meta.url)`
 // in the sources still names the repository root from inside the bundle.
 const outDir = join(root, "node_modules", ".cache", "gittensor-pat")
-const outFile = join(outDir, `${name}.mjs`)
+const outFile = join(outDir, `${name}.cjs`)
 const stampFile = `${outFile}.stamp`
 const stamp = sourceStamp()
 const files = [outFile, ...program.workers.map((worker) => join(outDir, `${name}.${worker}.mjs`)), stampFile]
@@ -66,12 +69,15 @@ if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") 
     renameSync(built, join(outDir, basename(built)))
   }
   rmSync(aside, { recursive: true, force: true })
+  for (const stale of readdirSync(outDir).filter((file) => cacheFiles(outFile).test(file))) rmSync(join(outDir, stale), { force: true })
   writeFileSync(stampFile, stamp)
   // esbuild's service process is not needed again: the program's tree is this process alone.
   await (await import("esbuild")).stop()
 }
 
-await import(pathToFileURL(outFile).href).catch((error) => {
+try {
+  runBundle(outFile)
+} catch (error) {
   process.stderr.write(`${relative(root, outFile)} failed to start: ${error?.stack ?? error}\n`)
   process.exit(1)
-})
+}

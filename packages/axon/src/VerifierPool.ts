@@ -42,7 +42,7 @@ interface Slot {
   load: number
 }
 
-// scripts/bundleProgram.mjs emits the worker's bundle beside `<program>.mjs` under this name.
+// scripts/bundleProgram.mjs emits the worker's bundle beside `<program>.cjs` under this name.
 const defaultWorkerUrl = (): URL => workerEntry(import.meta.url, "./sr25519Worker.ts", ".sr25519-worker.mjs")
 
 /**

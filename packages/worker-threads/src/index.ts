@@ -5,14 +5,14 @@ import { Worker } from "node:worker_threads"
 /**
  * Where a worker thread's entry module is. `moduleUrl` is the `import.meta.url` of the module
  * that starts it: under vitest or tsx that module is its TypeScript source, and `source` (a
- * path relative to it) is the entry; in the launcher's bundle it is `<program>.mjs`, and the
+ * path relative to it) is the entry; in the launcher's bundle it is `<program>.cjs`, and the
  * entry is bundled beside it as `<program><bundleSuffix>` (scripts/bundleProgram.mjs).
  */
 export const workerEntry = (moduleUrl: string, source: string, bundleSuffix: string): URL => {
   const here = new URL(moduleUrl)
   return here.pathname.endsWith(".ts")
     ? new URL(source, here)
-    : new URL(here.pathname.replace(/\.m?js$/, bundleSuffix), here)
+    : new URL(here.pathname.replace(/\.[cm]?js$/, bundleSuffix), here)
 }
 
 // Node 20 applies no loader hooks to worker threads (not even `--import tsx` in their

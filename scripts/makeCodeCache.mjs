@@ -1,0 +1,10 @@
+// Run by scripts/bundleScript.mjs in a child node with the program's flags: compiles the
+// bundle argv[2] and writes V8's code cache of it to argv[3], aside and then renamed into
+// place, so that programs started side by side never read half a cache.
+import { readFileSync, renameSync, writeFileSync } from "node:fs"
+import { compile } from "./bundleScript.mjs"
+
+const [file, cacheFile] = process.argv.slice(2)
+const aside = `${cacheFile}.${process.pid}.tmp`
+writeFileSync(aside, compile(file, readFileSync(file, "utf8"), undefined).createCachedData())
+renameSync(aside, cacheFile)
