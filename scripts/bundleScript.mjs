@@ -44,8 +44,10 @@ const codeCache = (file, source) => {
   const cacheFile = cacheFileOf(file, source)
   if (!existsSync(cacheFile)) {
     const flags = process.execArgv.filter((flag) => !inspectorFlag.test(flag))
+    // Compiling takes well under a second; a child stuck for a minute is given up on.
     spawnSync(process.execPath, [...flags, fileURLToPath(new URL("./makeCodeCache.mjs", import.meta.url)), file, cacheFile], {
-      stdio: "ignore"
+      stdio: "ignore",
+      timeout: 60_000
     })
   }
   try {

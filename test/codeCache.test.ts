@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -98,5 +98,17 @@ describe("running a bundle from V8's code cache (scripts/bundleScript.mjs)", () 
     assert.isFalse(refused.fromCache)
     assert.deepStrictEqual(caches(space.dir), [])
     assert.isTrue((await runIn(space)).fromCache)
+  })
+
+  it("a cache that cannot be read (here a folder in its place) leaves the bundle to run as before, parsed", async () => {
+    const space = workspace()
+    writeFileSync(space.bundle, bundleSaying("unreadable"))
+    await runIn(space)
+    const [cache] = caches(space.dir)
+    rmSync(join(space.dir, cache!))
+    mkdirSync(join(space.dir, cache!))
+    const parsed = await runIn(space)
+    assert.strictEqual(parsed.printed.words, "unreadable")
+    assert.isFalse(parsed.fromCache)
   })
 })
