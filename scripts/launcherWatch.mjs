@@ -7,7 +7,14 @@
 // nobody left to stop it. So the chain of processes up to the package manager the user
 // started is watched, and a break in it (one of them died, its children were re-parented)
 // is answered as the signal it most likely was: SIGTERM, which the program drains on.
+// A program that another of this project's programs runs as its child (the demo's
+// validator) is in the same place when that parent dies outright (SIGKILL, or a closed
+// pipe: `pnpm demo | head`): the parent sets `withParentMark` in its child's environment,
+// and the child then watches its parent the same way.
 import { readFileSync } from "node:fs"
+
+/** The environment variable (set to "1") by which a parent program asks its child to stop when it is gone. */
+export const withParentMark = "GITTENSOR_PAT_STOP_WITH_PARENT"
 
 // Linux's view of a process; elsewhere (no /proc) only the direct parent is watched.
 const parentOf = (pid) => {
@@ -49,17 +56,20 @@ const intact = (chain) =>
   process.ppid === chain[0] && chain.every((pid, index) => index === chain.length - 1 || parentOf(pid) === chain[index + 1])
 
 /**
- * When this process was started by a package manager (`npm_lifecycle_event` is set), checks
- * every `intervalMs` that the chain up to it still stands, and sends this process SIGTERM
- * (once) when it does not. The timer never keeps the process alive.
+ * When this process was started by a package manager (`npm_lifecycle_event` is set) or by a
+ * parent that set `withParentMark`, checks every `intervalMs` that the chain up to it still
+ * stands, and sends this process SIGTERM (once) when it does not. The timer never keeps the
+ * process alive.
  */
 export const stopWhenLauncherGone = (intervalMs = 1000) => {
-  if (process.env.npm_lifecycle_event === undefined) return
+  const byPackageManager = process.env.npm_lifecycle_event !== undefined
+  if (!byPackageManager && process.env[withParentMark] !== "1") return
   const chain = launcherChain()
+  const starter = byPackageManager ? "the package manager" : "the program"
   const timer = setInterval(() => {
     if (intact(chain)) return
     clearInterval(timer)
-    process.stderr.write(`the package manager that started this program (pid ${chain[chain.length - 1]}) is gone: stopping\n`)
+    process.stderr.write(`${starter} that started this program (pid ${chain[chain.length - 1]}) is gone: stopping\n`)
     process.kill(process.pid, "SIGTERM")
   }, intervalMs)
   timer.unref()

@@ -96,7 +96,12 @@ const launch = (flags: ValidatorFlags, port: number, logFile: string) =>
       ...["--metagraph", flags.metagraph, "--pats-file", flags.patsFile, "--github-api-url", flags.githubApiUrl],
       ...["--wallet.path", flags.wallet.path, "--wallet.name", flags.wallet.name, "--wallet.hotkey", flags.wallet.hotkey],
       ...(flags.extra ?? [])
-    ).pipe(Command.workingDirectory(repoRoot))
+    ).pipe(
+      Command.workingDirectory(repoRoot),
+      // Should this process die outright (SIGKILL, a closed pipe), the child stops by itself
+      // instead of serving on with nobody to stop it (scripts/launcherWatch.mjs).
+      Command.env({ GITTENSOR_PAT_STOP_WITH_PARENT: "1" })
+    )
     // The child gets a process group of its own: a terminal's Ctrl-C reaches only the
     // caller, whose scope then sends the child SIGTERM and waits for it to drain and exit.
     const started = yield* Command.start(command)

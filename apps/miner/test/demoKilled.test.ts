@@ -1,0 +1,61 @@
+import { execFileSync, spawn } from "node:child_process"
+import { rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schedule } from "effect"
+
+// The demo starts a validator as a child process of its own; a demo that dies outright
+// (SIGKILL, or a closed pipe: `pnpm demo | head`) runs no finalizer, so its validator must
+// notice by itself (scripts/launcherWatch.mjs) rather than serve on with nobody to stop it.
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url))
+
+/** Whether `port` can be listened on again. */
+const released = (port: number) =>
+  Effect.async<boolean>((resume) => {
+    const server = createServer()
+    server.once("error", () => resume(Effect.succeed(false)))
+    server.listen(port, "127.0.0.1", () => server.close(() => resume(Effect.succeed(true))))
+  })
+
+describe("a demo killed outright", () => {
+  it.scopedLive(
+    "its validator stops by itself and releases its port",
+    () =>
+      Effect.gen(function* () {
+        const demo = spawn(process.execPath, ["scripts/launch.mjs", "demo"], {
+          cwd: repoRoot,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { PATH: process.env.PATH ?? "" }
+        })
+        yield* Effect.addFinalizer(() => Effect.sync(() => demo.kill("SIGKILL")))
+        let output = ""
+        demo.stdout.on("data", (chunk) => (output += chunk))
+        demo.stderr.on("data", (chunk) => (output += chunk))
+        const port = yield* Effect.sync(() => /validator\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]).pipe(
+          Effect.filterOrFail((found) => found !== undefined),
+          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("120 seconds"))),
+          Effect.orElse(() => Effect.die(new Error(`the demo never named its validator:\n${output}`))),
+          Effect.map(Number)
+        )
+        const health = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status))
+        assert.strictEqual(health, 200, "the validator serves while the demo runs")
+        assert.isNull(demo.exitCode, "the demo is still running when it is killed")
+        // The killed demo cannot remove its temp folder: found from its validator's command line.
+        const commandLine = execFileSync("ps", ["-e", "-o", "args="], { encoding: "utf8" })
+          .split("\n")
+          .find((line) => line.includes(`--port ${port} `))
+        const demoRoot = /--pats-file (\S*\/gittensor-pat-demo-[^/\s]+)/.exec(commandLine ?? "")?.[1]
+        if (demoRoot !== undefined) yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(demoRoot, { recursive: true, force: true })))
+        demo.kill("SIGKILL")
+        const free = yield* released(port).pipe(
+          Effect.filterOrFail((yes) => yes),
+          Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("20 seconds"))),
+          Effect.orElseSucceed(() => false)
+        )
+        assert.isTrue(free, "the validator let go of its port")
+      }),
+    { timeout: 200_000 }
+  )
+})
