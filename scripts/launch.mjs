@@ -69,7 +69,8 @@ if (!files.every((file) => existsSync(file)) || readFileSync(stampFile, "utf8") 
     renameSync(built, join(outDir, basename(built)))
   }
   rmSync(aside, { recursive: true, force: true })
-  for (const stale of readdirSync(outDir).filter((file) => cacheFiles(outFile).test(file))) rmSync(join(outDir, stale), { force: true })
+  const staleCache = cacheFiles(outFile)
+  for (const stale of readdirSync(outDir).filter((file) => staleCache.test(file))) rmSync(join(outDir, stale), { force: true })
   writeFileSync(stampFile, stamp)
   // esbuild's service process is not needed again: the program's tree is this process alone.
   await (await import("esbuild")).stop()

@@ -13,8 +13,9 @@
 // and the child then watches its parent the same way.
 import { readFileSync } from "node:fs"
 
-/** The environment variable (set to "1") by which a parent program asks its child to stop when it is gone. */
-export const withParentMark = "GITTENSOR_PAT_STOP_WITH_PARENT"
+// The environment variable (set to "1") by which a parent program asks its child to stop
+// when it is gone (apps/miner's `startValidatorProcess` sets it).
+const withParentMark = "GITTENSOR_PAT_STOP_WITH_PARENT"
 
 // Linux's view of a process; elsewhere (no /proc) only the direct parent is watched.
 const parentOf = (pid) => {

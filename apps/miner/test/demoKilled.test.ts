@@ -1,5 +1,7 @@
-import { execFileSync, spawn } from "node:child_process"
-import { rmSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
@@ -24,10 +26,13 @@ describe("a demo killed outright", () => {
     "its validator stops by itself: nothing answers on its port",
     () =>
       Effect.gen(function* () {
+        // The killed demo cannot remove its temp folder: it makes it in one of the test's.
+        const tmp = mkdtempSync(join(tmpdir(), "demo-killed-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(tmp, { recursive: true, force: true })))
         const demo = spawn(process.execPath, ["scripts/launch.mjs", "demo"], {
           cwd: repoRoot,
           stdio: ["ignore", "pipe", "pipe"],
-          env: { PATH: process.env.PATH ?? "" }
+          env: { PATH: process.env.PATH ?? "", TMPDIR: tmp }
         })
         yield* Effect.addFinalizer(() => Effect.sync(() => demo.kill("SIGKILL")))
         let output = ""
@@ -41,12 +46,6 @@ describe("a demo killed outright", () => {
         )
         assert.isTrue(yield* answers(port), "the validator serves while the demo runs")
         assert.isNull(demo.exitCode, "the demo is still running when it is killed")
-        // The killed demo cannot remove its temp folder: found from its validator's command line.
-        const commandLine = execFileSync("ps", ["-e", "-o", "args="], { encoding: "utf8" })
-          .split("\n")
-          .find((line) => line.includes(`--port ${port} `))
-        const demoRoot = /--pats-file (\S*\/gittensor-pat-demo-[^/\s]+)/.exec(commandLine ?? "")?.[1]
-        if (demoRoot !== undefined) yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(demoRoot, { recursive: true, force: true })))
         demo.kill("SIGKILL")
         const gone = yield* answers(port).pipe(
           Effect.filterOrFail((yes) => !yes),
