@@ -65,7 +65,7 @@ export const make = (
     // succeeded, as in `watchStore` (a lock file put back into a folder being deleted).
     const saveInBatch = yield* makeGroupCommit({
       read: file.read,
-      write: file.write,
+      stage: file.stage,
       permit: Effect.map(lock.lost, (reason) => (Option.isNone(reason) ? Effect.void : lock.hold))
     })
     yield* watchStore(file, lock, saves, options.watchInterval ?? "2 seconds")
@@ -83,7 +83,7 @@ export const make = (
       )
     })
 
-    const snapshot = file.read.pipe(
+    const snapshot = Effect.scoped(file.read).pipe(
       Effect.map(Arr.map((s) => s.entry)),
       Effect.catchTag("StoreUnavailableError", (error) =>
         Effect.as(

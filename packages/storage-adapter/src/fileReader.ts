@@ -1,17 +1,19 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
-import { Effect } from "effect"
+import { Effect, type Scope } from "effect"
 
 /** Reads whole files, lending their bytes; see `makeFileReader`. */
 export interface FileReader {
   /**
    * Runs `use` on the bytes of the file at `path` as it is now. The bytes are lent: they
    * are valid only until the effect `use` returns has finished, so copy what must be kept.
+   * The file stays open until the scope closes, so that a caller can answer before it
+   * waits for the close.
    */
   readonly read: <A, E>(
     path: string,
     use: (bytes: Uint8Array) => Effect.Effect<A, E>
-  ) => Effect.Effect<A, E | PlatformError>
+  ) => Effect.Effect<A, E | PlatformError, Scope.Scope>
 }
 
 // The first read's buffer; a larger file grows it (and the reader keeps the larger one).
@@ -43,21 +45,22 @@ export const makeFileReader = (fs: FileSystem.FileSystem): FileReader => {
   )
   return {
     read: (path, use) =>
-      Effect.scoped(
-        Effect.gen(function* () {
-          const file = yield* fs.open(path, { flag: "r" })
-          const lent = yield* lend
-          let filled = 0
-          for (;;) {
-            const read = Number(yield* file.read(lent.buffer.subarray(filled)))
-            filled += read
-            if (filled < lent.buffer.length) break
-            const larger = new Uint8Array(lent.buffer.length * 2)
-            larger.set(lent.buffer)
-            lent.buffer = larger
-          }
-          return yield* use(lent.buffer.subarray(0, filled))
-        })
+      Effect.flatMap(fs.open(path, { flag: "r" }), (file) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const lent = yield* lend
+            let filled = 0
+            for (;;) {
+              const read = Number(yield* file.read(lent.buffer.subarray(filled)))
+              filled += read
+              if (filled < lent.buffer.length) break
+              const larger = new Uint8Array(lent.buffer.length * 2)
+              larger.set(lent.buffer)
+              lent.buffer = larger
+            }
+            return yield* use(lent.buffer.subarray(0, filled))
+          })
+        )
       )
   }
 }

@@ -1,9 +1,9 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import { StoreUnavailableError } from "@gittensor-pat/core"
-import { Clock, Effect, Either, Option, Ref } from "effect"
+import { Clock, Effect, Either, Option, Ref, type Scope } from "effect"
 import { Buffer } from "node:buffer"
-import { probeWrite, writeAtomic } from "./atomicWrite.js"
+import { probeWrite, stageAtomic } from "./atomicWrite.js"
 import { makeFileReader } from "./fileReader.js"
 import { type FileStamp, FileStamps, sameStamp } from "./fileStamp.js"
 import { singleFlight } from "./singleFlight.js"
@@ -21,17 +21,25 @@ export const isSystemError = (reason: "AlreadyExists" | "NotFound") => (error: P
 export interface StoreFile {
   /**
    * The entries on file now, really read. A missing file is an empty store until the file
-   * has been seen; once seen, its absence (file or folder deleted) is an error.
+   * has been seen; once seen, its absence (file or folder deleted) is an error. The file is
+   * closed when the scope closes.
    */
-  readonly read: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
+  readonly read: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError, Scope.Scope>
   /**
    * The entries on file now, as `read` gives them, but without reading the file while its
    * stamp shows it unchanged since a read that can be trusted, and sharing one stat among
    * the callers that ask while it is under way (see `makeStoreFile`).
    */
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
-  /** Replaces the file atomically with `stored`. */
-  readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
+  /**
+   * Opens what replacing the file needs (see `stageAtomic`), closed when the scope closes;
+   * gives the write, which replaces the file atomically with `stored`, once.
+   */
+  readonly stage: Effect.Effect<
+    (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>,
+    StoreUnavailableError,
+    Scope.Scope
+  >
   /** Whether a write as large as the file last read or written could go through now (see `probeWrite`). */
   readonly probeWrite: Effect.Effect<void, StoreUnavailableError>
 }
@@ -118,34 +126,39 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
       Effect.gen(function* () {
         const statAtMs = yield* Clock.currentTimeMillis
         const info = yield* Effect.mapError(stamp(path), unavailable("read"))
-        if (Option.isNone(info)) return yield* readAs(undefined)
+        if (Option.isNone(info)) return yield* Effect.scoped(readAs(undefined))
         seen = true
         const found = info.value
         const previous = yield* Ref.get(last)
         if (previous.settled !== undefined && sameStamp(previous.settled, found)) return previous.stored
-        return yield* readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
+        return yield* Effect.scoped(
+          readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
+        )
       })
     )
-    const write = (stored: ReadonlyArray<StoredEntry>) => {
-      const bytes = encodeFile(stored)
-      return writeAtomic(path, bytes).pipe(
-        Effect.provideService(FileSystem.FileSystem, fs),
-        Effect.mapError(unavailable("write")),
-        Effect.zipRight(
-          Effect.suspend(() => {
-            seen = true
-            return Ref.set(last, { bytes, stored, settled: undefined })
-          })
-        ),
-        // A get asked after this save was acknowledged must not take a stat begun before it.
-        Effect.zipRight(current.forget)
-      )
-    }
+    const stage = stageAtomic(path).pipe(
+      Effect.provideService(FileSystem.FileSystem, fs),
+      Effect.mapError(unavailable("write")),
+      Effect.map((write) => (stored: ReadonlyArray<StoredEntry>) => {
+        const bytes = encodeFile(stored)
+        return write(bytes).pipe(
+          Effect.mapError(unavailable("write")),
+          Effect.zipRight(
+            Effect.suspend(() => {
+              seen = true
+              return Ref.set(last, { bytes, stored, settled: undefined })
+            })
+          ),
+          // A get asked after this save was acknowledged must not take a stat begun before it.
+          Effect.zipRight(current.forget)
+        )
+      })
+    )
     const probe = Effect.flatMap(Ref.get(last), ({ bytes }) =>
       probeWrite(path, bytes.length).pipe(
         Effect.provideService(FileSystem.FileSystem, fs),
         Effect.mapError(unavailable("write"))
       )
     )
-    return { read: readAs(undefined), readCurrent: current.run, write, probeWrite: probe }
+    return { read: readAs(undefined), readCurrent: current.run, stage, probeWrite: probe }
   })

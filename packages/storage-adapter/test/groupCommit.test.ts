@@ -7,13 +7,13 @@ import { allowAll, entryOf } from "./support.js"
 
 const unavailable = (operation: "read" | "write", detail: string) => new StoreUnavailableError({ operation, detail })
 
-/** A commit file in memory: `written` holds every write; read, permit and write can be replaced. */
+/** A commit file in memory: `written` holds every write; read, permit and stage can be replaced. */
 const memoryFile = (overrides: Partial<CommitFile> = {}) =>
   Effect.gen(function* () {
     const written = yield* Ref.make<ReadonlyArray<ReadonlyArray<StoredEntry>>>([])
     const file: CommitFile = {
       read: Effect.map(Ref.get(written), (writes) => writes.at(-1) ?? []),
-      write: (stored) => Ref.update(written, (writes) => [...writes, stored]),
+      stage: Effect.succeed((stored) => Ref.update(written, (writes) => [...writes, stored])),
       permit: Effect.succeed(Effect.void),
       ...overrides
     }
@@ -85,5 +85,62 @@ it.scoped("what the permit gives (taking the lock back) runs only after a read t
     const readable = yield* memoryFile({ permit: Effect.succeed(takeBack) })
     yield* (yield* makeGroupCommit(readable.file))(entryOf(4), allowAll)
     assert.strictEqual(yield* Ref.get(taken), 1)
+  })
+)
+
+it.scopedLive("the write's files are opened alongside the read, not after it", () =>
+  Effect.gen(function* () {
+    const staged = yield* Deferred.make<void>()
+    const memory = yield* memoryFile()
+    const { file, written } = yield* memoryFile({
+      read: Effect.sleep("50 millis").pipe(
+        Effect.zipRight(Deferred.isDone(staged)),
+        Effect.filterOrFail(
+          (started) => started,
+          () => unavailable("read", "the write's files were not opened while the file was read")
+        ),
+        Effect.as([])
+      ),
+      stage: Effect.zipRight(Deferred.succeed(staged, undefined), memory.file.stage)
+    })
+    const save = yield* makeGroupCommit(file)
+    assert.deepStrictEqual(yield* Effect.either(save(entryOf(1), allowAll)), Either.right(undefined))
+    assert.deepStrictEqual([(yield* Ref.get(memory.written)).length, (yield* Ref.get(written)).length], [1, 0])
+  })
+)
+
+it.scoped("the saves are answered before the files the commit opened are closed", () =>
+  Effect.gen(function* () {
+    // The read's and the write's files close only once the save has been answered: closing
+    // them first would wait forever.
+    const answered = yield* Deferred.make<void>()
+    const closed = yield* Ref.make<ReadonlyArray<string>>([])
+    const closesAfterAnswer = (name: string) =>
+      Effect.addFinalizer(() => Effect.zipRight(Deferred.await(answered), Ref.update(closed, (names) => [...names, name])))
+    const { file, written } = yield* memoryFile()
+    const save = yield* makeGroupCommit({
+      ...file,
+      read: Effect.zipRight(closesAfterAnswer("read"), file.read),
+      stage: Effect.zipRight(closesAfterAnswer("stage"), file.stage)
+    })
+    yield* save(entryOf(1), allowAll)
+    assert.strictEqual((yield* Ref.get(written)).length, 1)
+    assert.deepStrictEqual(yield* Ref.get(closed), [])
+    yield* Deferred.succeed(answered, undefined)
+    // One writer: the next save is committed only once the first commit closed its files.
+    yield* save(entryOf(2), allowAll)
+    assert.deepStrictEqual([...(yield* Ref.get(closed))].slice(0, 2).sort(), ["read", "stage"])
+  })
+)
+
+it.scoped("the write's files failing to open fails the saves that would write, and only those", () =>
+  Effect.gen(function* () {
+    const full = unavailable("write", "ENOSPC: no space left on device")
+    const { file, written } = yield* memoryFile({ stage: Effect.fail(full) })
+    const save = yield* makeGroupCommit(file)
+    assert.deepStrictEqual(yield* Effect.flip(save(entryOf(1), allowAll)), full)
+    const refused = yield* Effect.flip(save(entryOf(2), () => new IdentityLockedError({ uid: Uid.make(2) })))
+    assert.strictEqual(refused._tag, "IdentityLockedError")
+    assert.deepStrictEqual(yield* Ref.get(written), [])
   })
 )
