@@ -53,7 +53,7 @@ const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
       carried.push(pending)
     }
     if (carried.length === 0) return
-    const write = Either.match(staged, { onLeft: Effect.fail, onRight: (write) => write(stored) })
+    const write = Either.match(staged, { onLeft: Effect.fail, onRight: (writeStaged) => writeStaged(stored) })
     const written = yield* Effect.exit(Effect.zipRight(beforeWrite, write))
     yield* Effect.forEach(carried, (p) => Deferred.done(p.done, written))
   }).pipe(Effect.scoped)
