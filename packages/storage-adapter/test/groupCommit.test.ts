@@ -20,20 +20,25 @@ const memoryFile = (overrides: Partial<CommitFile> = {}) =>
     return { file, written }
   })
 
+/**
+ * A read that gives `started` time to happen while it is under way, then looks: started
+ * only after the read, it has not happened yet, and the read fails naming `what`.
+ */
+const readExpecting = (started: Deferred.Deferred<void>, what: string) =>
+  Effect.sleep("50 millis").pipe(
+    Effect.zipRight(Deferred.isDone(started)),
+    Effect.filterOrFail(
+      (done) => done,
+      () => unavailable("read", `${what} did not start while the file was read`)
+    ),
+    Effect.as([])
+  )
+
 it.scopedLive("the permit is asked alongside the read, not after it", () =>
   Effect.gen(function* () {
-    // The read gives the permit time to start while it is under way, then looks: asked after
-    // the read, the permit has not started yet.
     const permitStarted = yield* Deferred.make<void>()
     const { file, written } = yield* memoryFile({
-      read: Effect.sleep("50 millis").pipe(
-        Effect.zipRight(Deferred.isDone(permitStarted)),
-        Effect.filterOrFail(
-          (started) => started,
-          () => unavailable("read", "the permit was not asked while the file was read")
-        ),
-        Effect.as([])
-      ),
+      read: readExpecting(permitStarted, "the permit"),
       permit: Effect.as(Deferred.succeed(permitStarted, undefined), Effect.void)
     })
     const save = yield* makeGroupCommit(file)
@@ -93,14 +98,7 @@ it.scopedLive("the write's files are opened alongside the read, not after it", (
     const staged = yield* Deferred.make<void>()
     const memory = yield* memoryFile()
     const { file, written } = yield* memoryFile({
-      read: Effect.sleep("50 millis").pipe(
-        Effect.zipRight(Deferred.isDone(staged)),
-        Effect.filterOrFail(
-          (started) => started,
-          () => unavailable("read", "the write's files were not opened while the file was read")
-        ),
-        Effect.as([])
-      ),
+      read: readExpecting(staged, "the write's files"),
       stage: Effect.zipRight(Deferred.succeed(staged, undefined), memory.file.stage)
     })
     const save = yield* makeGroupCommit(file)
