@@ -43,6 +43,17 @@ const runIn = async (space: ReturnType<typeof workspace>, flags: ReadonlyArray<s
 
 const caches = (dir: string): ReadonlyArray<string> => readdirSync(dir).filter((name) => name.endsWith(".v8cache"))
 
+/** That a start printed `words`, from a cache, and that a second cache now stands beside the first. */
+const assertRanFromASecondCache = (
+  space: ReturnType<typeof workspace>,
+  result: Awaited<ReturnType<typeof runIn>>,
+  words: string
+) => {
+  assert.strictEqual(result.printed.words, words)
+  assert.isTrue(result.fromCache)
+  assert.strictEqual(caches(space.dir).length, 2)
+}
+
 describe("running a bundle from V8's code cache (scripts/bundleScript.mjs)", () => {
   it("runs as CommonJS in strict mode with its own URL, from a cache made before its first start and kept for the next", async () => {
     const space = workspace()
@@ -71,20 +82,14 @@ describe("running a bundle from V8's code cache (scripts/bundleScript.mjs)", () 
     assert.strictEqual((await runIn(space)).printed.words, "old")
     // V8 checks a cache against its source's length only.
     writeFileSync(space.bundle, bundleSaying("new"))
-    const rebuilt = await runIn(space)
-    assert.strictEqual(rebuilt.printed.words, "new")
-    assert.isTrue(rebuilt.fromCache)
-    assert.strictEqual(caches(space.dir).length, 2)
+    assertRanFromASecondCache(space, await runIn(space), "new")
   })
 
   it("other V8 flags get a cache of their own (V8 refuses one made under other flags)", async () => {
     const space = workspace()
     writeFileSync(space.bundle, bundleSaying("flags"))
     assert.isTrue((await runIn(space)).fromCache)
-    const other = await runIn(space, ["--max-semi-space-size=16"])
-    assert.strictEqual(other.printed.words, "flags")
-    assert.isTrue(other.fromCache)
-    assert.strictEqual(caches(space.dir).length, 2)
+    assertRanFromASecondCache(space, await runIn(space, ["--max-semi-space-size=16"]), "flags")
   })
 
   it("a corrupt cache is refused and removed, the bundle runs all the same, and the next start makes a good one", async () => {
