@@ -44,7 +44,12 @@ const openTemp = (fs: FileSystem.FileSystem, path: string): Effect.Effect<Temp, 
   })
 
 /** What `stageAtomic` opened, waiting for the bytes. */
-export type StagedWrite = (bytes: Uint8Array) => Effect.Effect<void, PlatformError>
+export interface StagedWrite {
+  /** Puts `bytes` in place of the file; once. */
+  readonly write: (bytes: Uint8Array) => Effect.Effect<void, PlatformError>
+  /** Removes the temp file now, for a caller that will not write and answers before its scope closes. */
+  readonly discard: Effect.Effect<void>
+}
 
 /**
  * Opens what replacing `path` atomically needs: a fresh temp file next to it, and its
@@ -52,7 +57,8 @@ export type StagedWrite = (bytes: Uint8Array) => Effect.Effect<void, PlatformErr
  * it over `path` and fsyncs the folder, so that a crash at any moment leaves either the
  * old file or the new one; the result has mode 0600. A failed write removes its temp file
  * before it fails; the scope closes both files (after the caller has answered, if it
- * answers inside the scope) and removes a temp file that the bytes never came to.
+ * answers inside the scope) and removes a temp file that the bytes never came to, unless
+ * `discard` already did.
  *
  * Opened while the store is read and closed after the saves are answered, the write's
  * part of a save is four file-system round trips instead of eight: on an idle machine
@@ -63,14 +69,17 @@ export const stageAtomic = (path: string): Effect.Effect<StagedWrite, PlatformEr
     const fs = yield* FileSystem.FileSystem
     const temp = yield* openTemp(fs, path)
     const folder = yield* fs.open(NodePath.dirname(path), { flag: "r" })
-    return (bytes) =>
-      Effect.gen(function* () {
-        yield* temp.handle.writeAll(bytes)
-        yield* temp.handle.sync
-        yield* temp.moveTo(path)
-        // The rename survives a power cut only once the folder is on disk too.
-        yield* folder.sync
-      }).pipe(Effect.onError(() => temp.discard))
+    return {
+      write: (bytes) =>
+        Effect.gen(function* () {
+          yield* temp.handle.writeAll(bytes)
+          yield* temp.handle.sync
+          yield* temp.moveTo(path)
+          // The rename survives a power cut only once the folder is on disk too.
+          yield* folder.sync
+        }).pipe(Effect.onError(() => temp.discard)),
+      discard: temp.discard
+    }
   })
 
 /**

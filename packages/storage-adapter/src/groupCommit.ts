@@ -40,20 +40,28 @@ const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
     const read = yield* Effect.either(file.read)
     const beforeWrite = yield* Fiber.join(permit)
     const staged = yield* Fiber.join(stage)
-    if (Either.isLeft(read)) return yield* Effect.forEach(batch, (p) => Deferred.fail(p.done, read.left))
+    // A commit that writes nothing leaves the folder as it was before it answers.
+    const discard = Either.match(staged, { onLeft: () => Effect.void, onRight: (s) => s.discard })
+    if (Either.isLeft(read)) {
+      yield* discard
+      return yield* Effect.forEach(batch, (p) => Deferred.fail(p.done, read.left))
+    }
     let stored = read.right
     const carried: Array<PendingSave> = []
+    const refused: Array<readonly [PendingSave, IdentityLockedError]> = []
     for (const pending of batch) {
       const verdict = yield* Effect.either(pending.guard(entryOn(stored, pending.entry.uid)))
       if (Either.isLeft(verdict)) {
-        yield* Deferred.fail(pending.done, verdict.left)
+        refused.push([pending, verdict.left])
         continue
       }
       stored = upsert(stored, pending.entry)
       carried.push(pending)
     }
+    if (carried.length === 0) yield* discard
+    yield* Effect.forEach(refused, ([p, error]) => Deferred.fail(p.done, error))
     if (carried.length === 0) return
-    const write = Either.match(staged, { onLeft: Effect.fail, onRight: (writeStaged) => writeStaged(stored) })
+    const write = Either.match(staged, { onLeft: Effect.fail, onRight: (s) => s.write(stored) })
     const written = yield* Effect.exit(Effect.zipRight(beforeWrite, write))
     yield* Effect.forEach(carried, (p) => Deferred.done(p.done, written))
   }).pipe(Effect.scoped)

@@ -17,6 +17,12 @@ export const unavailable = (operation: "read" | "write") => (error: PlatformErro
 export const isSystemError = (reason: "AlreadyExists" | "NotFound") => (error: PlatformError) =>
   error._tag === "SystemError" && error.reason === reason
 
+/** A write of the store file, opened and waiting for its entries (see `StoreFile.stage`). */
+export interface StagedStore {
+  readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
+  readonly discard: Effect.Effect<void>
+}
+
 /** The store file's entries, read and written whole. */
 export interface StoreFile {
   /**
@@ -32,14 +38,11 @@ export interface StoreFile {
    */
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
   /**
-   * Opens what replacing the file needs (see `stageAtomic`), closed when the scope closes;
-   * gives the write, which replaces the file atomically with `stored`, once.
+   * Opens what replacing the file needs (see `stageAtomic`), closed when the scope closes:
+   * `write` replaces the file atomically with `stored`, once; `discard` removes what was
+   * opened for a write that will not come.
    */
-  readonly stage: Effect.Effect<
-    (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>,
-    StoreUnavailableError,
-    Scope.Scope
-  >
+  readonly stage: Effect.Effect<StagedStore, StoreUnavailableError, Scope.Scope>
   /** Whether a write as large as the file last read or written could go through now (see `probeWrite`). */
   readonly probeWrite: Effect.Effect<void, StoreUnavailableError>
 }
@@ -122,37 +125,41 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
         )
         .pipe(Effect.catchTags({ BadArgument: failed, SystemError: failed }))
     }
+    // The scope holds the file a read opens, closed once the answer is in.
     const current = singleFlight(
-      Effect.gen(function* () {
+      Effect.scoped(Effect.gen(function* () {
         const statAtMs = yield* Clock.currentTimeMillis
         const info = yield* Effect.mapError(stamp(path), unavailable("read"))
-        if (Option.isNone(info)) return yield* Effect.scoped(readAs(undefined))
+        if (Option.isNone(info)) return yield* readAs(undefined)
         seen = true
         const found = info.value
         const previous = yield* Ref.get(last)
         if (previous.settled !== undefined && sameStamp(previous.settled, found)) return previous.stored
-        return yield* Effect.scoped(
-          readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
-        )
-      })
+        return yield* readAs(Math.max(found.mtimeMs, found.ctimeMs) <= statAtMs - settledMs ? found : undefined)
+      }))
     )
     const stage = stageAtomic(path).pipe(
       Effect.provideService(FileSystem.FileSystem, fs),
       Effect.mapError(unavailable("write")),
-      Effect.map((write) => (stored: ReadonlyArray<StoredEntry>) => {
-        const bytes = encodeFile(stored)
-        return write(bytes).pipe(
-          Effect.mapError(unavailable("write")),
-          Effect.zipRight(
-            Effect.suspend(() => {
-              seen = true
-              return Ref.set(last, { bytes, stored, settled: undefined })
-            })
-          ),
-          // A get asked after this save was acknowledged must not take a stat begun before it.
-          Effect.zipRight(current.forget)
-        )
-      })
+      Effect.map(
+        (staged): StagedStore => ({
+          write: (stored) => {
+            const bytes = encodeFile(stored)
+            return staged.write(bytes).pipe(
+              Effect.mapError(unavailable("write")),
+              Effect.zipRight(
+                Effect.suspend(() => {
+                  seen = true
+                  return Ref.set(last, { bytes, stored, settled: undefined })
+                })
+              ),
+              // A get asked after this save was acknowledged must not take a stat begun before it.
+              Effect.zipRight(current.forget)
+            )
+          },
+          discard: staged.discard
+        })
+      )
     )
     const probe = Effect.flatMap(Ref.get(last), ({ bytes }) =>
       probeWrite(path, bytes.length).pipe(

@@ -13,7 +13,7 @@ const memoryFile = (overrides: Partial<CommitFile> = {}) =>
     const written = yield* Ref.make<ReadonlyArray<ReadonlyArray<StoredEntry>>>([])
     const file: CommitFile = {
       read: Effect.map(Ref.get(written), (writes) => writes.at(-1) ?? []),
-      stage: Effect.succeed((stored) => Ref.update(written, (writes) => [...writes, stored])),
+      stage: Effect.succeed({ write: (stored) => Ref.update(written, (writes) => [...writes, stored]), discard: Effect.void }),
       permit: Effect.succeed(Effect.void),
       ...overrides
     }
