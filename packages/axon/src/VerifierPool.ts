@@ -7,7 +7,7 @@ import { encodeBatch, type VerifyAnswer, type VerifyBatch, WORKER_READY } from "
 
 /** How the verifier pool is sized and bounded. */
 export interface VerifierPoolOptions {
-  /** Worker threads. Default: one per core but the main thread's, at least 1. */
+  /** Worker threads. Default: `defaultWorkers` of the machine's cores. */
   readonly workers?: number
   /** The most verifies queued or in flight; past it a verify fails `overloaded` at once. Default 4096. */
   readonly maxPending?: number
@@ -27,6 +27,18 @@ export interface VerifierPool {
   /** Fails every pending verify with `closed` and resolves once every thread has exited. */
   readonly close: () => Promise<void>
 }
+
+/**
+ * The default pool's ceiling, however many cores. The main thread feeds the pool: a request
+ * with a forged signature costs it ~0.3 ms before its signature is handed over, and costs a
+ * thread 0.2–0.35 ms to verify (bench/README.md, "Memory"), so one thread keeps up with all
+ * the main thread can send, flooded or not, and four leave twice that in reserve. Each
+ * thread holds ~19 MiB of RSS while it waits: a thread per core would be ~590 MiB on 32 cores.
+ */
+const MAX_DEFAULT_WORKERS = 4
+
+/** The pool's size when none is asked for: a thread per core but the main thread's, at least 1, at most 4. */
+export const defaultWorkers = (cores: number): number => Math.max(1, Math.min(MAX_DEFAULT_WORKERS, cores - 1))
 
 // Answers come back per batch: a cap keeps one burst from holding every answer until its end.
 const MAX_BATCH = 64
@@ -52,7 +64,7 @@ const defaultWorkerUrl = (): URL => workerEntry(import.meta.url, "./sr25519Worke
 export const openVerifierPool = (options: VerifierPoolOptions = {}): Promise<VerifierPool> => {
   const entry = options.workerUrl ?? defaultWorkerUrl()
   const startWorker = () => startWorkerThread(entry)
-  const size = Math.max(1, Math.floor(options.workers ?? availableParallelism() - 1))
+  const size = Math.max(1, Math.floor(options.workers ?? defaultWorkers(availableParallelism())))
   const maxPending = Math.max(1, options.maxPending ?? 4096)
   const slots: Array<Slot> = Array.from({ length: size }, () => ({
     worker: undefined,
