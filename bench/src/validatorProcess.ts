@@ -45,22 +45,28 @@ export interface RunningValidator {
 }
 
 /**
- * `node` and its flags, then the program: how `checkout`'s root package.json `validator`
- * script starts it (an older checkout may run its sources under tsx, or carry other flags).
+ * `node`'s environment and flags, then the program: how `checkout`'s root package.json
+ * `validator` script starts it (an older checkout may run its sources under tsx, or carry
+ * other flags).
  */
 export const launchCommand = Effect.fn("launchCommand")(function* (checkout: string) {
   const fs = yield* FileSystem.FileSystem
   const manifest = yield* Schema.decodeUnknown(
     Schema.parseJson(Schema.Struct({ scripts: Schema.Struct({ validator: Schema.String }) }))
   )(yield* fs.readFileString(`${checkout}/package.json`))
-  // A script may hand its shell's place to node (`exec node …`), so signals reach node.
+  // A script may hand its shell's place to node (`exec node …`), so signals reach node, and
+  // set node's environment first (`exec env NAME=value … node …`).
   const words = manifest.scripts.validator.trim().split(/\s+/)
-  const [node, ...rest] = words[0] === "exec" ? words.slice(1) : words
+  const command = words[0] === "exec" ? words.slice(1) : words
+  const afterEnv = command[0] === "env" ? command.slice(1) : command
+  const assignments = afterEnv.slice(0, Math.max(0, afterEnv.findIndex((word) => !/^\w+=/.test(word))))
+  const [node, ...rest] = afterEnv.slice(assignments.length)
   const flags = rest.filter((word) => word.startsWith("--"))
   const program = rest.filter((word) => !word.startsWith("--"))
+  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]))
   return node === "node" && program.length > 0
-    ? { flags, program }
-    : { flags: [], program: ["apps/validator/src/main.ts"] }
+    ? { flags, program, env }
+    : { flags: [], program: ["apps/validator/src/main.ts"], env: {} }
 }, Effect.orDie)
 
 /**
@@ -75,7 +81,14 @@ export const buildValidator = (
   Effect.scoped(
     Effect.gen(function* () {
       const launch = yield* launchCommand(checkout)
-      const child = yield* spawnNode({ program: launch.program, args: ["--help"], logFile, cwd: checkout, nodeFlags: launch.flags })
+      const child = yield* spawnNode({
+        program: launch.program,
+        args: ["--help"],
+        logFile,
+        cwd: checkout,
+        nodeFlags: launch.flags,
+        env: launch.env
+      })
       const code = yield* child.exitCode
       if (code !== 0) {
         return yield* new BenchError({ message: `the validator of ${checkout} did not start (exit ${code}):\n${yield* logTail(logFile)}` })
@@ -107,7 +120,8 @@ export const startValidator = (
         ...["--wallet.path", setup.wallet.path, "--wallet.name", setup.wallet.name, "--wallet.hotkey", setup.wallet.hotkey]
       ],
       logFile: setup.logFile,
-      nodeFlags: [...launch.flags, ...(setup.nodeFlags ?? [])]
+      nodeFlags: [...launch.flags, ...(setup.nodeFlags ?? [])],
+      env: launch.env
     })
     yield* waitForHttp(`http://127.0.0.1:${port}/healthz`, Duration.seconds(60)).pipe(
       Effect.catchTag("BenchError", (error) =>

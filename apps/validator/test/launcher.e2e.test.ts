@@ -64,6 +64,12 @@ const treeOf = (root: number): ReadonlyArray<number> => {
   return tree
 }
 
+/** The environment of the process in `pids` that runs the launcher, as `NAME=value` entries. */
+const serverEnvironment = (pids: ReadonlyArray<number>): ReadonlyArray<string> => {
+  const server = pids.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/launch.mjs"))
+  return server === undefined ? [] : readFileSync(`/proc/${server}/environ`, "utf8").split("\0")
+}
+
 /** The processes of `pids` still running (a zombie has finished). */
 const running = (pids: ReadonlyArray<number>): ReadonlyArray<number> => {
   const table = processTable()
@@ -121,6 +127,7 @@ const startAndStop = (launch: Launch) =>
     )
     tree = treeOf(launcher)
     assert.isTrue(existsSync(`${store}.lock`), "the store lock is held while serving")
+    const environment = serverEnvironment(tree)
 
     const signalledAt = performance.now()
     process.kill(launch.toGroup === true ? -launcher : launcher, launch.signal)
@@ -133,7 +140,7 @@ const startAndStop = (launch: Launch) =>
     yield* exited(child)
     const ms = performance.now() - signalledAt
     yield* Effect.promise(() => outputEnded).pipe(Effect.timeout("5 seconds"), Effect.ignore)
-    return { ...gone, tree, output, ms }
+    return { ...gone, tree, environment, output, ms }
   })
 
 const assertGone = (result: Effect.Effect.Success<ReturnType<typeof startAndStop>>) => {
@@ -153,6 +160,9 @@ describe("stopping the documented launcher stops the server (docs/validator.md, 
         const result = yield* startAndStop({ command: pnpm(), signal: "SIGTERM" })
         assertGone(result)
         assert.isAtLeast(result.tree.length, 2, "pnpm and the server")
+        // The malloc settings the peak RSS was measured with (bench/README.md, "Memory") reach node.
+        const malloc = ["MALLOC_MMAP_THRESHOLD_=33554432", "MALLOC_TRIM_THRESHOLD_=1048576"]
+        assert.deepStrictEqual(malloc.filter((entry) => !result.environment.includes(entry)), [], "missing from the server's environment")
       }),
     { timeout: 200_000 }
   )
