@@ -30,10 +30,10 @@ export interface VerifierPool {
 
 /**
  * The default pool's ceiling, however many cores. The main thread feeds the pool: a request
- * with a forged signature costs it ~0.3 ms before its signature is handed over, and costs a
- * thread 0.2–0.35 ms to verify (bench/README.md, "Memory"), so one thread keeps up with all
- * the main thread can send, flooded or not, and four leave twice that in reserve. Each
- * thread holds ~19 MiB of RSS while it waits: a thread per core would be ~590 MiB on 32 cores.
+ * with a forged signature costs it ~0.3 ms in all, and a thread 0.2–0.35 ms to verify
+ * (bench/README.md, "Memory"), so one thread keeps up with all the main thread can send,
+ * flooded or not, and four cover that more than three times over. Each thread holds
+ * ~19 MiB of RSS while it waits: a thread per core would be ~590 MiB on 32 cores.
  */
 const MAX_DEFAULT_WORKERS = 4
 
