@@ -1,7 +1,7 @@
 import { FileSystem } from "@effect/platform"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
-import { Duration, Effect, Schema, type Scope } from "effect"
+import { Array as Arr, Duration, Effect, Schema, type Scope } from "effect"
 import { logTail, type NodeChild, repoRoot, spawnNode, waitForHttp } from "./child.js"
 import { BenchError } from "./errors.js"
 import type { FixtureFiles } from "./fixture.js"
@@ -58,12 +58,12 @@ export const launchCommand = Effect.fn("launchCommand")(function* (checkout: str
   // set node's environment first (`exec env NAME=value … node …`).
   const words = manifest.scripts.validator.trim().split(/\s+/)
   const command = words[0] === "exec" ? words.slice(1) : words
+  const assignment = /^(\w+)=(.*)$/
   const afterEnv = command[0] === "env" ? command.slice(1) : command
-  const assignments = afterEnv.slice(0, Math.max(0, afterEnv.findIndex((word) => !/^\w+=/.test(word))))
-  const [node, ...rest] = afterEnv.slice(assignments.length)
+  const [assignments, [node, ...rest]] = Arr.span(afterEnv, (word) => assignment.test(word))
   const flags = rest.filter((word) => word.startsWith("--"))
   const program = rest.filter((word) => !word.startsWith("--"))
-  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]))
+  const env = Object.fromEntries(assignments.map((word) => assignment.exec(word)!.slice(1, 3)))
   return node === "node" && program.length > 0
     ? { flags, program, env }
     : { flags: [], program: ["apps/validator/src/main.ts"], env: {} }
