@@ -163,6 +163,9 @@ describe("stopping the documented launcher stops the server (docs/validator.md, 
         // The malloc settings the peak RSS was measured with (bench/README.md, "Memory") reach node.
         const malloc = ["MALLOC_MMAP_THRESHOLD_=33554432", "MALLOC_TRIM_THRESHOLD_=1048576"]
         assert.deepStrictEqual(malloc.filter((entry) => !result.environment.includes(entry)), [], "missing from the server's environment")
+        // Only the program's own output (docs/validator.md): no package manager banner
+        // echoing the script line (`> gittensor-pat@ validator …`).
+        assert.deepStrictEqual(result.output.split("\n").filter((line) => line.startsWith("> ")), [])
       }),
     { timeout: 200_000 }
   )
