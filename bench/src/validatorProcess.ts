@@ -58,12 +58,12 @@ export const launchCommand = Effect.fn("launchCommand")(function* (checkout: str
   // set node's environment first (`exec env NAME=value … node …`).
   const words = manifest.scripts.validator.trim().split(/\s+/)
   const command = words[0] === "exec" ? words.slice(1) : words
-  const assignment = /^(\w+)=(.*)$/
   const afterEnv = command[0] === "env" ? command.slice(1) : command
-  const [assignments, [node, ...rest]] = Arr.span(afterEnv, (word) => assignment.test(word))
+  const [assignments, [node, ...rest]] = Arr.span(afterEnv, (word) => /^\w+=/.test(word))
   const flags = rest.filter((word) => word.startsWith("--"))
   const program = rest.filter((word) => !word.startsWith("--"))
-  const env = Object.fromEntries(assignments.map((word) => assignment.exec(word)!.slice(1, 3)))
+  // A value may hold "=" itself: the name ends at the first.
+  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]))
   return node === "node" && program.length > 0
     ? { flags, program, env }
     : { flags: [], program: ["apps/validator/src/main.ts"], env: {} }
