@@ -45,20 +45,22 @@ const openTemp = (fs: FileSystem.FileSystem, path: string): Effect.Effect<Temp, 
 
 /** What `stageAtomic` opened, waiting for the bytes. */
 export interface StagedWrite {
-  /** Puts `bytes` in place of the file; once. */
-  readonly write: (bytes: Uint8Array) => Effect.Effect<void, PlatformError>
-  /** Removes the temp file now, for a caller that will not write and answers before its scope closes. */
+  /** Puts `bytes` in the temp file and fsyncs it; once, before `publish`. */
+  readonly fill: (bytes: Uint8Array) => Effect.Effect<void, PlatformError>
+  /** Renames the filled temp file over the file and fsyncs the folder; once. */
+  readonly publish: Effect.Effect<void, PlatformError>
+  /** Removes the temp file now, for a caller that will not publish and answers before its scope closes. */
   readonly discard: Effect.Effect<void>
 }
 
 /**
  * Opens what replacing `path` atomically needs: a fresh temp file next to it, and its
- * folder. Given the bytes, the staged write puts them in the temp file, fsyncs it, renames
- * it over `path` and fsyncs the folder, so that a crash at any moment leaves either the
- * old file or the new one; the result has mode 0600. A failed write removes its temp file
- * before it fails; the scope closes both files (after the caller has answered, if it
- * answers inside the scope) and removes a temp file that the bytes never came to, unless
- * `discard` already did.
+ * folder. Filled with the bytes, the staged write fsyncs the temp file; published, it
+ * renames it over `path` and fsyncs the folder, so that a crash at any moment leaves
+ * either the old file or the new one; the result has mode 0600. A failed fill or publish
+ * removes its temp file before it fails; the scope closes both files (after the caller has
+ * answered, if it answers inside the scope) and removes a temp file that was never
+ * published, unless `discard` already did.
  *
  * Opened while the store is read and closed after the saves are answered, the write's
  * part of a save is four file-system round trips instead of eight: on an idle machine
@@ -70,14 +72,13 @@ export const stageAtomic = (path: string): Effect.Effect<StagedWrite, PlatformEr
     const temp = yield* openTemp(fs, path)
     const folder = yield* fs.open(NodePath.dirname(path), { flag: "r" })
     return {
-      write: (bytes) =>
-        Effect.gen(function* () {
-          yield* temp.handle.writeAll(bytes)
-          yield* temp.handle.sync
-          yield* temp.moveTo(path)
-          // The rename survives a power cut only once the folder is on disk too.
-          yield* folder.sync
-        }).pipe(Effect.onError(() => temp.discard)),
+      fill: (bytes) =>
+        Effect.zipRight(temp.handle.writeAll(bytes), temp.handle.sync).pipe(Effect.onError(() => temp.discard)),
+      publish: Effect.zipRight(
+        temp.moveTo(path),
+        // The rename survives a power cut only once the folder is on disk too.
+        folder.sync
+      ).pipe(Effect.onError(() => temp.discard)),
       discard: temp.discard
     }
   })

@@ -1,7 +1,7 @@
 import { type IdentityLockedError, type PatEntry, type SaveGuard, StoreUnavailableError } from "@gittensor-pat/core"
 import { Chunk, Deferred, Effect, Either, Fiber, Queue, type Scope } from "effect"
 import { entryOn } from "./entryIndex.js"
-import type { StoreFile } from "./storeFile.js"
+import type { StagedStore, StoreFile } from "./storeFile.js"
 import { upsert } from "./wire.js"
 
 interface PendingSave {
@@ -10,8 +10,13 @@ interface PendingSave {
   readonly done: Deferred.Deferred<void, StoreUnavailableError | IdentityLockedError>
 }
 
+/** A commit's write of the file, opened while the file is read (see `StoreFile.stage`). */
+export type CommitWrite = Pick<StagedStore, "write" | "discard">
+
 /** What the group commit reads and writes through. */
-export interface CommitFile extends Pick<StoreFile, "read" | "stage"> {
+export interface CommitFile extends Pick<StoreFile, "read"> {
+  /** Opens the write of a batch of saves. */
+  readonly stage: Effect.Effect<CommitWrite, StoreUnavailableError, Scope.Scope>
   /**
    * Looks, without changing anything, whether a write may go ahead now (the writer lock
    * is held), and gives what must run before the write: nothing when it may, else what

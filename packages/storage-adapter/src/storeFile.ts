@@ -19,7 +19,15 @@ export const isSystemError = (reason: "AlreadyExists" | "NotFound") => (error: P
 
 /** A write of the store file, opened and waiting for its entries (see `StoreFile.stage`). */
 export interface StagedStore {
+  /** Replaces the file atomically with `stored`: `fill`, then what it gives; once. */
   readonly write: (stored: ReadonlyArray<StoredEntry>) => Effect.Effect<void, StoreUnavailableError>
+  /**
+   * Writes `stored` to the temp file, durably, and gives what puts it in place of the file
+   * (the rename and the folder's fsync); once.
+   */
+  readonly fill: (
+    stored: ReadonlyArray<StoredEntry>
+  ) => Effect.Effect<Effect.Effect<void, StoreUnavailableError>, StoreUnavailableError>
   readonly discard: Effect.Effect<void>
 }
 
@@ -37,10 +45,13 @@ export interface StoreFile {
    * the callers that ask while it is under way (see `makeStoreFile`).
    */
   readonly readCurrent: Effect.Effect<ReadonlyArray<StoredEntry>, StoreUnavailableError>
+  /** The entries last read or written, without reading the file. */
+  readonly known: Effect.Effect<ReadonlyArray<StoredEntry>>
   /**
    * Opens what replacing the file needs (see `stageAtomic`), closed when the scope closes:
-   * `write` replaces the file atomically with `stored`, once; `discard` removes what was
-   * opened for a write that will not come.
+   * `write` replaces the file atomically with `stored`, once (or `fill` writes it aside
+   * first, to put it in place later); `discard` removes what was opened for a write that
+   * will not come.
    */
   readonly stage: Effect.Effect<StagedStore, StoreUnavailableError, Scope.Scope>
   /** Whether a write as large as the file last read or written could go through now (see `probeWrite`). */
@@ -141,11 +152,11 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
     const stage = stageAtomic(path).pipe(
       Effect.provideService(FileSystem.FileSystem, fs),
       Effect.mapError(unavailable("write")),
-      Effect.map(
-        (staged): StagedStore => ({
-          write: (stored) => {
+      Effect.map((staged): StagedStore => {
+        const fill = (stored: ReadonlyArray<StoredEntry>) =>
+          Effect.suspend(() => {
             const bytes = encodeFile(stored)
-            return staged.write(bytes).pipe(
+            const publish = staged.publish.pipe(
               Effect.mapError(unavailable("write")),
               Effect.zipRight(
                 Effect.suspend(() => {
@@ -156,10 +167,10 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
               // A get asked after this save was acknowledged must not take a stat begun before it.
               Effect.zipRight(current.forget)
             )
-          },
-          discard: staged.discard
-        })
-      )
+            return Effect.as(Effect.mapError(staged.fill(bytes), unavailable("write")), publish)
+          })
+        return { write: (stored) => Effect.flatten(fill(stored)), fill, discard: staged.discard }
+      })
     )
     const probe = Effect.flatMap(Ref.get(last), ({ bytes }) =>
       probeWrite(path, bytes.length).pipe(
@@ -167,5 +178,6 @@ export const makeStoreFile = (path: string): Effect.Effect<StoreFile, never, Fil
         Effect.mapError(unavailable("write"))
       )
     )
-    return { read: readAs(undefined), readCurrent: current.run, stage, probeWrite: probe }
+    const known = Effect.map(Ref.get(last), ({ stored }) => stored)
+    return { read: readAs(undefined), readCurrent: current.run, known, stage, probeWrite: probe }
   })
