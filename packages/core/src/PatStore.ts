@@ -1,4 +1,4 @@
-import { Context, type Effect, type Option } from "effect"
+import { Context, type Effect, type Option, type Scope } from "effect"
 import type { PatEntry, Uid } from "./domain.js"
 import type { IdentityLockedError, StoreUnavailableError } from "./errors.js"
 
@@ -14,6 +14,12 @@ export class PatStore extends Context.Tag("@gittensor-pat/core/PatStore")<
   {
     /** The entry on `uid`; an unreadable store is an error, never "no entry". */
     readonly get: (uid: Uid) => Effect.Effect<Option.Option<PatEntry>, StoreUnavailableError>
+    /**
+     * Says that a save of `entry` (this very object) may follow before the scope closes, so
+     * that the store can do that save's work meanwhile. Changes nothing stored and never
+     * fails: a save of another entry, or none, leaves the store as if this was not called.
+     */
+    readonly prepare: (entry: PatEntry) => Effect.Effect<void, never, Scope.Scope>
     /**
      * Upserts by uid. Saves are serialised; `guard` runs on the freshly read current entry
      * while no other save can interleave. A failed read writes nothing.

@@ -61,21 +61,35 @@ const store = (registered: Option.Option<Uid>, hotkey: Hotkey, pat: Pat, deadlin
   Effect.gen(function* () {
     const uid = yield* Effect.orElseFail(registered, () => new HotkeyNotRegisteredError({ hotkey }))
     const patStore = yield* PatStore
+    const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     // The uid's entry is read while GitHub answers, not after: a broadcast then waits for
     // the store once (its save), not twice. Its answer counts only once identity has passed,
     // and a change to the entry meanwhile is still caught: the save checks the pin again.
-    const stored = yield* Effect.fork(patStore.get(uid))
+    // A hotkey broadcasting again may only store a token of the account it stored before
+    // (the pin), so that save is known now, and the store may do its work while GitHub answers.
+    const stored = yield* Effect.fork(
+      Effect.flatMap(patStore.get(uid), (current) => {
+        const again = Option.map(
+          Option.filter(current, (entry) => entry.hotkey === hotkey),
+          (entry) => PatEntry.make({ uid, hotkey, pat, githubId: entry.githubId, storedAt })
+        )
+        return Effect.as(Option.match(again, { onNone: () => Effect.void, onSome: patStore.prepare }), {
+          current,
+          again
+        })
+      })
+    )
     // Decided in the contract's order: identity, pin, test query. A pin failure cuts the test
     // query short too; its verdict counts only once identity and pin have passed.
     const { githubId, testQuery } = yield* askGitHub(pat, deadline)
-    const current = yield* Effect.tapError(Fiber.join(stored), () => testQuery.cancel)
+    const { again, current } = yield* Effect.tapError(Fiber.join(stored), () => testQuery.cancel)
     if (!pinAllows(current, hotkey, githubId)) {
       yield* testQuery.cancel
       return yield* new IdentityLockedError({ uid })
     }
     yield* testQuery.answer
-    const storedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-    const entry = PatEntry.make({ uid, hotkey, pat, githubId, storedAt })
+    // The pin passed, so an entry known before identity answered is of identity's account.
+    const entry = Option.getOrElse(again, () => PatEntry.make({ uid, hotkey, pat, githubId, storedAt }))
     yield* Effect.uninterruptible(patStore.save(entry, pinGuard(uid, hotkey, githubId)))
     return BroadcastOutcome.Accepted({ githubId })
-  })
+  }).pipe(Effect.scoped)

@@ -220,4 +220,53 @@ describe("PatBroadcastSynapse (docs/outcomes.md, Broadcasts)", () => {
       assert.strictEqual(yield* (yield* InMemoryPatStore).writes, 1)
     }).pipe(Effect.provide(world({ store: { saveLatency: "1 second" }, github: { [token]: ok } })))
   )
+
+  it.effect("a hotkey broadcasting again announces its save while GitHub answers, and saves what it announced", () =>
+    Effect.gen(function* () {
+      const store = yield* InMemoryPatStore
+      const fiber = yield* Effect.fork(broadcast())
+      yield* TestClock.adjust("10 millis")
+      // Identity has not answered yet.
+      const announced = yield* store.prepared
+      assert.deepStrictEqual(tokensOf(announced), [[0, alice, token, "1001"]])
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), accepted("1001"))
+      assert.strictEqual((yield* store.entries)[0], announced[0])
+    }).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001")] },
+          github: { [token]: { ...ok, identity: Answer.delay(100, ok.identity) } }
+        })
+      )
+    )
+  )
+
+  it.effect("an announced save that the test query then refuses is not made", () =>
+    Effect.gen(function* () {
+      const store = yield* InMemoryPatStore
+      assert.strictEqual((yield* broadcast())._tag, "Rejected")
+      assert.strictEqual((yield* store.prepared).length, 1)
+      assert.deepStrictEqual(tokensOf(yield* store.entries), [[0, alice, "ghp_old", "1001"]])
+    }).pipe(
+      Effect.provide(
+        world({
+          store: { entries: [stored(0, alice, "ghp_old", "1001")] },
+          github: { [token]: { ...ok, testQuery: Answer.invalid("unauthorized", "401") } }
+        })
+      )
+    )
+  )
+
+  for (const [name, entries] of [
+    ["a first broadcast on the uid", []],
+    ["a new hotkey on the uid", [stored(0, bob, "ghp_previous_miner", "9009")]]
+  ] as const) {
+    it.effect(`${name} announces nothing ahead: its account is not known before identity answers`, () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* broadcast(), accepted("1001"))
+        assert.deepStrictEqual(yield* (yield* InMemoryPatStore).prepared, [])
+      }).pipe(Effect.provide(world({ store: { entries }, github: { [token]: ok } })))
+    )
+  }
 })

@@ -6,6 +6,7 @@ import * as NodePath from "node:path"
 import { removeStaleTemps } from "./atomicWrite.js"
 import { indexedEntryOn } from "./entryIndex.js"
 import { makeGroupCommit } from "./groupCommit.js"
+import { makePreparedWrite } from "./preparedWrite.js"
 import { realStorePath } from "./realStorePath.js"
 import { isSystemError, makeStoreFile, unavailable } from "./storeFile.js"
 import { makeSaveRecord, StoreStatus } from "./StoreStatus.js"
@@ -63,9 +64,12 @@ export const make = (
     const saves = yield* makeSaveRecord
     // The lock is only looked at alongside the read; taking it back waits until the read
     // succeeded, as in `watchStore` (a lock file put back into a folder being deleted).
+    // Saves queued or being written: a write is prepared only while there are none.
+    let saving = 0
+    const prepared = yield* makePreparedWrite(file, () => saving === 0)
     const saveInBatch = yield* makeGroupCommit({
       read: file.read,
-      stage: file.stage,
+      stage: prepared.stage,
       permit: Effect.map(lock.lost, (reason) => (Option.isNone(reason) ? Effect.void : lock.hold))
     })
     yield* watchStore(file, lock, saves, options.watchInterval ?? "2 seconds")
@@ -76,12 +80,21 @@ export const make = (
       return indexedEntryOn(yield* file.readCurrent, uid)
     })
 
-    const save = Effect.fnUntraced(function* (entry: PatEntry, guard: SaveGuard) {
-      return yield* saveInBatch(entry, guard).pipe(
-        Effect.tapErrorTag("StoreUnavailableError", saves.failed),
-        Effect.zipLeft(saves.succeeded)
+    const save = (entry: PatEntry, guard: SaveGuard) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          saving += 1
+        }),
+        () =>
+          saveInBatch(entry, guard).pipe(
+            Effect.tapErrorTag("StoreUnavailableError", saves.failed),
+            Effect.zipLeft(saves.succeeded)
+          ),
+        () =>
+          Effect.sync(() => {
+            saving -= 1
+          })
       )
-    })
 
     const snapshot = Effect.scoped(file.read).pipe(
       Effect.map(Arr.map((s) => s.entry)),
@@ -99,7 +112,7 @@ export const make = (
       const { failing, last } = yield* saves.state
       return { lockError, savesFailing: failing, lastSaveFailure: last }
     })
-    return Context.make(PatStore, PatStore.of({ get, save, snapshot })).pipe(
+    return Context.make(PatStore, PatStore.of({ get, prepare: prepared.prepare, save, snapshot })).pipe(
       Context.add(StoreStatus, StoreStatus.of({ health }))
     )
   })

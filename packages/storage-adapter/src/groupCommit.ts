@@ -15,8 +15,8 @@ export type CommitWrite = Pick<StagedStore, "write" | "discard">
 
 /** What the group commit reads and writes through. */
 export interface CommitFile extends Pick<StoreFile, "read"> {
-  /** Opens the write of a batch of saves. */
-  readonly stage: Effect.Effect<CommitWrite, StoreUnavailableError, Scope.Scope>
+  /** Opens the write of a batch of saves of `entries`. */
+  readonly stage: (entries: ReadonlyArray<PatEntry>) => Effect.Effect<CommitWrite, StoreUnavailableError, Scope.Scope>
   /**
    * Looks, without changing anything, whether a write may go ahead now (the writer lock
    * is held), and gives what must run before the write: nothing when it may, else what
@@ -41,7 +41,7 @@ const commit = (file: CommitFile, batch: ReadonlyArray<PendingSave>) =>
     // Forked rather than run through `Effect.all`: on the broadcast path, whose code stays
     // cold, `Effect.all`'s concurrency machinery cost ~0.8 ms more than two forks.
     const permit = yield* Effect.fork(file.permit)
-    const stage = yield* Effect.fork(Effect.either(file.stage))
+    const stage = yield* Effect.fork(Effect.either(file.stage(batch.map((p) => p.entry))))
     const read = yield* Effect.either(file.read)
     const beforeWrite = yield* Fiber.join(permit)
     const staged = yield* Fiber.join(stage)

@@ -13,7 +13,8 @@ const memoryFile = (overrides: Partial<CommitFile> = {}) =>
     const written = yield* Ref.make<ReadonlyArray<ReadonlyArray<StoredEntry>>>([])
     const file: CommitFile = {
       read: Effect.map(Ref.get(written), (writes) => writes.at(-1) ?? []),
-      stage: Effect.succeed({ write: (stored) => Ref.update(written, (writes) => [...writes, stored]), discard: Effect.void }),
+      stage: () =>
+        Effect.succeed({ write: (stored) => Ref.update(written, (writes) => [...writes, stored]), discard: Effect.void }),
       permit: Effect.succeed(Effect.void),
       ...overrides
     }
@@ -99,7 +100,7 @@ it.scopedLive("the write's files are opened alongside the read, not after it", (
     const memory = yield* memoryFile()
     const { file, written } = yield* memoryFile({
       read: readExpecting(staged, "the write's files"),
-      stage: Effect.zipRight(Deferred.succeed(staged, undefined), memory.file.stage)
+      stage: (entries) => Effect.zipRight(Deferred.succeed(staged, undefined), memory.file.stage(entries))
     })
     const save = yield* makeGroupCommit(file)
     assert.deepStrictEqual(yield* Effect.either(save(entryOf(1), allowAll)), Either.right(undefined))
@@ -119,7 +120,7 @@ it.scoped("the saves are answered before the files the commit opened are closed"
     const save = yield* makeGroupCommit({
       ...file,
       read: Effect.zipRight(closesAfterAnswer("read"), file.read),
-      stage: Effect.zipRight(closesAfterAnswer("stage"), file.stage)
+      stage: (entries) => Effect.zipRight(closesAfterAnswer("stage"), file.stage(entries))
     })
     yield* save(entryOf(1), allowAll)
     assert.strictEqual((yield* Ref.get(written)).length, 1)
@@ -134,7 +135,7 @@ it.scoped("the saves are answered before the files the commit opened are closed"
 it.scoped("the write's files failing to open fails the saves that would write, and only those", () =>
   Effect.gen(function* () {
     const full = unavailable("write", "ENOSPC: no space left on device")
-    const { file, written } = yield* memoryFile({ stage: Effect.fail(full) })
+    const { file, written } = yield* memoryFile({ stage: () => Effect.fail(full) })
     const save = yield* makeGroupCommit(file)
     assert.deepStrictEqual(yield* Effect.flip(save(entryOf(1), allowAll)), full)
     const refused = yield* Effect.flip(save(entryOf(2), () => new IdentityLockedError({ uid: Uid.make(2) })))

@@ -31,6 +31,8 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
     readonly setFaults: (faults: Partial<StoreFaults>) => Effect.Effect<void>
     /** How many saves were written. */
     readonly writes: Effect.Effect<number>
+    /** Every entry announced to `prepare`, in order (this store does nothing ahead of a save). */
+    readonly prepared: Effect.Effect<ReadonlyArray<PatEntry>>
   }
 >() {
   /**
@@ -45,6 +47,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
       )
       const faults = yield* Ref.make<StoreFaults>({ read: false, write: false, ...options.faults })
       const writes = yield* Ref.make(0)
+      const prepared = yield* Ref.make<ReadonlyArray<PatEntry>>([])
       const saving = yield* Effect.makeSemaphore(1)
       const saveLatency = Duration.decode(options.saveLatency ?? Duration.zero)
       const getLatency = Duration.decode(options.getLatency ?? Duration.zero)
@@ -56,6 +59,7 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
       )
       const store: PatStore["Type"] = {
         get: (uid) => Effect.map(Effect.zipRight(Effect.sleep(getLatency), read), (all) => Option.fromNullable(all.get(uid))),
+        prepare: (entry) => Ref.update(prepared, (all) => [...all, entry]),
         save: (entry, guard) =>
           saving.withPermits(1)(
             Effect.gen(function* () {
@@ -79,7 +83,8 @@ export class InMemoryPatStore extends Context.Tag("@gittensor-pat/core/testing/I
         entries: sorted,
         put: (entry) => Ref.update(state, (all) => new Map(all).set(entry.uid, entry)),
         setFaults: (next) => Ref.update(faults, (current) => ({ ...current, ...next })),
-        writes: Ref.get(writes)
+        writes: Ref.get(writes),
+        prepared: Ref.get(prepared)
       }
       return { store, handle }
     })
