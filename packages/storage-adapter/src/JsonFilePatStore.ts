@@ -62,11 +62,11 @@ export const make = (
     if (removed > 0) yield* Effect.logWarning("Removed temp files left by an interrupted PAT store write", { removed })
     const file = yield* makeStoreFile(path)
     const saves = yield* makeSaveRecord
-    // The lock is only looked at alongside the read; taking it back waits until the read
-    // succeeded, as in `watchStore` (a lock file put back into a folder being deleted).
     // Saves queued or being written: a write is prepared only while there are none.
     let saving = 0
     const prepared = yield* makePreparedWrite(file, () => saving === 0)
+    // The lock is only looked at alongside the read; taking it back waits until the read
+    // succeeded, as in `watchStore` (a lock file put back into a folder being deleted).
     const saveInBatch = yield* makeGroupCommit({
       read: file.read,
       stage: prepared.stage,
