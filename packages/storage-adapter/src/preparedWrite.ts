@@ -6,6 +6,8 @@ import { type StoredEntry, upsert } from "./wire.js"
 
 /** A temp file holding the store as a save of one entry would leave it, durably. */
 interface Filled {
+  /** The entries last read or written when the fill began, which `stored` was made from. */
+  readonly basis: ReadonlyArray<StoredEntry>
   readonly stored: ReadonlyArray<StoredEntry>
   readonly publish: Effect.Effect<void, StoreUnavailableError>
   readonly discard: Effect.Effect<void>
@@ -61,9 +63,10 @@ export const makePreparedWrite = (
     const fill = (prepared: Prepared) =>
       Effect.gen(function* () {
         const scope = yield* Scope.make()
-        const stored = upsert(yield* file.known, prepared.entry)
+        const basis = yield* file.known
+        const stored = upsert(basis, prepared.entry)
         const filled = yield* Effect.flatMap(file.stage, (staged) =>
-          Effect.map(staged.fill(stored), (publish): Filled => ({ stored, publish, discard: staged.discard, scope }))
+          Effect.map(staged.fill(stored), (publish): Filled => ({ basis, stored, publish, discard: staged.discard, scope }))
         ).pipe(Scope.extend(scope), Effect.tapError(() => Scope.close(scope, Exit.void)), Effect.option)
         yield* Deferred.succeed(prepared.filled, Option.getOrUndefined(filled))
       })
@@ -106,6 +109,9 @@ export const makePreparedWrite = (
         if (filled === undefined) return yield* file.stage
         // Closed with the commit's own files, after its saves are answered.
         yield* Effect.addFinalizer(() => Scope.close(filled.scope, Exit.void))
+        // Another write since the fill began: the file no longer holds what it was filled on,
+        // so the commit's own files are opened now, alongside its read, not after it.
+        if ((yield* file.known) !== filled.basis) return yield* Effect.zipRight(filled.discard, file.stage)
         return {
           write: (stored) =>
             sameEntries(stored, filled.stored)

@@ -66,6 +66,23 @@ const prepareIn = (store: PatStore["Type"], entry: PatEntry) =>
     return scope
   })
 
+/**
+ * Node's file system counting the temp files created (`gate.tempsCreated`), whose reads of
+ * the store wait for `gate.opened` while `gate.shut` is set (holding a save in its commit).
+ */
+const gatedFileSystem = Effect.gen(function* () {
+  const gate = { opened: yield* Deferred.make<void>(), shut: false, tempsCreated: 0 }
+  const fileSystem = nodeFileSystemWith((fs) => ({
+    open: (path, options) =>
+      Effect.suspend(() => {
+        if (options?.flag === "wx" && path.endsWith(".tmp")) gate.tempsCreated += 1
+        const wait = gate.shut && options?.flag === "r" && path.endsWith(".json") ? Deferred.await(gate.opened) : Effect.void
+        return Effect.zipRight(wait, fs.open(path, options))
+      })
+  }))
+  return { gate, fileSystem }
+})
+
 describe("JsonFilePatStore prepares a save announced ahead of it", () => {
   storeTest("a prepared save is written before it is asked for: the save then needs no new file", (fault, path) =>
     Effect.gen(function* () {
@@ -168,29 +185,18 @@ describe("JsonFilePatStore prepares a save announced ahead of it", () => {
 
 it.scopedLive("nothing is prepared while a save is under way: under load it would only add writes", () =>
   Effect.gen(function* () {
-    // Once shut, the store's reads wait for `opened`, holding a save in its commit.
-    const opened = yield* Deferred.make<void>()
-    let shut = false
-    let tempsCreated = 0
-    const fileSystem = nodeFileSystemWith((fs) => ({
-      open: (path, options) =>
-        Effect.suspend(() => {
-          if (options?.flag === "wx" && path.endsWith(".tmp")) tempsCreated += 1
-          const wait = shut && options?.flag === "r" && path.endsWith(".json") ? Deferred.await(opened) : Effect.void
-          return Effect.zipRight(wait, fs.open(path, options))
-        })
-    }))
+    const { gate, fileSystem } = yield* gatedFileSystem
     yield* Effect.gen(function* () {
       const path = yield* tempStorePath
       const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
-      shut = true
+      gate.shut = true
       const saving = yield* Effect.fork(store.save(entryOf(0), allowAll))
       yield* Effect.sleep("50 millis")
-      const created = tempsCreated
+      const created = gate.tempsCreated
       yield* Scope.close(yield* prepareIn(store, entryOf(1)), Exit.void)
       yield* Effect.sleep("50 millis")
-      assert.strictEqual(tempsCreated, created)
-      yield* Deferred.succeed(opened, undefined)
+      assert.strictEqual(gate.tempsCreated, created)
+      yield* Deferred.succeed(gate.opened, undefined)
       yield* Effect.fromFiber(saving)
       // Idle again: the next prepare writes ahead.
       const scope = yield* prepareIn(store, entryOf(1))
@@ -198,7 +204,7 @@ it.scopedLive("nothing is prepared while a save is under way: under load it woul
       yield* Scope.close(scope, Exit.void)
     }).pipe(
       // A failure must not leave the held save waiting at the gate (the store's close waits for it).
-      Effect.ensuring(Deferred.succeed(opened, undefined)),
+      Effect.ensuring(Deferred.succeed(gate.opened, undefined)),
       Effect.provide(fileSystem)
     )
   })
@@ -298,4 +304,28 @@ it.scopedLive(
       )
     }).pipe(Effect.provide(NodeFileSystem.layer)),
   60_000
+)
+
+it.scopedLive("a prepared write another save overtook is set aside at once: the save's own files open alongside its read", () =>
+  Effect.gen(function* () {
+    const { gate, fileSystem } = yield* gatedFileSystem
+    yield* Effect.gen(function* () {
+      const path = yield* tempStorePath
+      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
+      const entry = entryOf(1)
+      const scope = yield* prepareIn(store, entry)
+      yield* preparedWith(path, [1])
+      yield* store.save(entryOf(2), allowAll)
+      gate.shut = true
+      const created = gate.tempsCreated
+      const saving = yield* Effect.fork(store.save(entry, allowAll))
+      yield* Effect.sleep("50 millis")
+      assert.strictEqual(gate.tempsCreated, created + 1)
+      yield* Deferred.succeed(gate.opened, undefined)
+      yield* Effect.fromFiber(saving)
+      yield* Scope.close(scope, Exit.void)
+      assert.deepStrictEqual(yield* storedUids(store), [[2, "1002-2"], [1, "1001-1"]])
+      yield* noTempsLeft(path)
+    }).pipe(Effect.ensuring(Deferred.succeed(gate.opened, undefined)), Effect.provide(fileSystem))
+  })
 )
