@@ -41,5 +41,25 @@ export const toBenchOptions = (values: {
   }
 }
 
-/** Reads `--quick`, `--runs N`, `--duration MS`. */
-export const benchOptions = (): BenchOptions => toBenchOptions(parseArgs({ options: benchFlags }).values)
+/** How a run is called; `run` is its script's name (`npm_lifecycle_event` under pnpm). */
+const benchUsage = (run = "<run>") =>
+  `usage: pnpm bench:${run} [--quick] [--runs N] [--duration MS]   (what each run measures: bench/README.md)`
+
+/**
+ * Reads `--quick`, `--runs N`, `--duration MS` from the command line. `--help` prints the
+ * usage and exits 0; anything it cannot read is said with the usage on stderr, exit 2.
+ */
+export const benchOptions = (): BenchOptions => {
+  const usage = benchUsage(process.env.npm_lifecycle_event)
+  try {
+    const { values } = parseArgs({ options: { ...benchFlags, help: { type: "boolean", default: false } } })
+    if (values.help) {
+      process.stdout.write(`${usage}\n`)
+      process.exit(0)
+    }
+    return toBenchOptions(values)
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`)
+    process.exit(2)
+  }
+}
