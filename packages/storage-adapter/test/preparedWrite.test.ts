@@ -66,6 +66,17 @@ const prepareIn = (store: PatStore["Type"], entry: PatEntry) =>
     return scope
   })
 
+/** A store at `path` holding uid 0, with a save of uid 1 prepared and its temp file filled. */
+const preparedAt = (path: string) =>
+  Effect.gen(function* () {
+    const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
+    yield* store.save(entryOf(0), allowAll)
+    const entry = entryOf(1)
+    const scope = yield* prepareIn(store, entry)
+    yield* preparedWith(path, [0, 1])
+    return { store, entry, scope }
+  })
+
 /**
  * Node's file system counting the temp files created (`gate.tempsCreated`), whose reads of
  * the store wait for `gate.opened` while `gate.shut` is set (holding a save in its commit).
@@ -86,11 +97,7 @@ const gatedFileSystem = Effect.gen(function* () {
 describe("JsonFilePatStore prepares a save announced ahead of it", () => {
   storeTest("a prepared save is written before it is asked for: the save then needs no new file", (fault, path) =>
     Effect.gen(function* () {
-      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
-      yield* store.save(entryOf(0), allowAll)
-      const entry = entryOf(1)
-      const scope = yield* prepareIn(store, entry)
-      yield* preparedWith(path, [0, 1])
+      const { store, entry, scope } = yield* preparedAt(path)
       // Nothing is stored until the save comes.
       assert.deepStrictEqual(yield* storedUids(store), [[0, "1000-0"]])
       // A disk that refuses new files now would fail any save that opens one.
@@ -109,11 +116,7 @@ describe("JsonFilePatStore prepares a save announced ahead of it", () => {
   storeTest("the file changed after the write was prepared: the save reads it and writes afresh, keeping the change", (_, path) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
-      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
-      yield* store.save(entryOf(0), allowAll)
-      const entry = entryOf(1)
-      const scope = yield* prepareIn(store, entry)
-      yield* preparedWith(path, [0, 1])
+      const { store, entry, scope } = yield* preparedAt(path)
       // Another writer (an operator's edit) puts uid 2 in.
       const onFile = JSON.parse(yield* fs.readFileString(path)) as Array<unknown>
       yield* fs.writeFileString(path, JSON.stringify([...onFile, { ...(onFile[0] as object), uid: 2 }], null, 2))
@@ -127,11 +130,8 @@ describe("JsonFilePatStore prepares a save announced ahead of it", () => {
   storeTest("a prepared save that never comes changes nothing: its temp file goes when the scope closes", (_, path) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
-      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
-      yield* store.save(entryOf(0), allowAll)
+      const { scope } = yield* preparedAt(path)
       const before = yield* fs.readFileString(path)
-      const scope = yield* prepareIn(store, entryOf(1))
-      yield* preparedWith(path, [0, 1])
       yield* Scope.close(scope, Exit.void)
       yield* noTempsLeft(path)
       assert.strictEqual(yield* fs.readFileString(path), before)
@@ -141,12 +141,8 @@ describe("JsonFilePatStore prepares a save announced ahead of it", () => {
   storeTest("a guard refusing the prepared save writes nothing", (_, path) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
-      const { store } = yield* storeAt(path, { watchInterval: "1 hour" })
-      yield* store.save(entryOf(0), allowAll)
+      const { store, entry, scope } = yield* preparedAt(path)
       const before = yield* fs.readFileString(path)
-      const entry = entryOf(1)
-      const scope = yield* prepareIn(store, entry)
-      yield* preparedWith(path, [0, 1])
       const refused = yield* Effect.flip(store.save(entry, () => new IdentityLockedError({ uid: Uid.make(1) })))
       assert.strictEqual(refused._tag, "IdentityLockedError")
       assert.strictEqual(yield* fs.readFileString(path), before)
@@ -154,6 +150,25 @@ describe("JsonFilePatStore prepares a save announced ahead of it", () => {
       yield* noTempsLeft(path)
     })
   )
+
+  for (const [what, spoil] of [
+    ["corrupt", (fs: FileSystem.FileSystem, path: string) => fs.writeFileString(path, "[{ not json")],
+    ["deleted", (fs: FileSystem.FileSystem, path: string) => fs.remove(path)]
+  ] as const) {
+    storeTest(`fail closed: the file ${what} when the prepared save comes → the save fails and writes nothing`, (_, path) =>
+      Effect.gen(function* () {
+        const fs = yield* FileSystem.FileSystem
+        const { store, entry, scope } = yield* preparedAt(path)
+        yield* spoil(fs, path)
+        const after = (yield* fs.exists(path)) ? Option.some(yield* fs.readFileString(path)) : Option.none()
+        const refused = yield* Effect.flip(store.save(entry, allowAll))
+        assert.strictEqual(refused._tag, "StoreUnavailableError")
+        assert.deepStrictEqual((yield* fs.exists(path)) ? Option.some(yield* fs.readFileString(path)) : Option.none(), after)
+        yield* Scope.close(scope, Exit.void)
+        yield* noTempsLeft(path)
+      })
+    )
+  }
 
   storeTest("a save of another entry while one is prepared writes that entry, not the prepared one", (_, path) =>
     Effect.gen(function* () {
